@@ -1,0 +1,1 @@
+"""Platform backends and the env-id registry."""

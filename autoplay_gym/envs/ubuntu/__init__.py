@@ -1,0 +1,1 @@
+"""Real Ubuntu desktop apps under a private Xvfb, observed through AT-SPI over D-Bus."""

@@ -1,0 +1,477 @@
+"""The accessibility tree over raw D-Bus with dbus-fast: one `Cache.GetItems` per app plus pipelined extents.
+
+libatspi walks the tree one synchronous round trip per property (250-400 ms for ~100 nodes). Here one
+`GetItems` returns every cached node with role, name, states and parent (2-4 ms), and `GetExtents` / `GetText`
+are sent pipelined with bounded concurrency. Toolkit quirks handled:
+- GTK4 fills its cache lazily: nodes whose child count exceeds their cached children are walked with
+  `GetChildren` (only those, so a stable screen costs no walk), then `GetItems` is asked again.
+- GTK3 (atk-bridge) answers only after some client registered an event listener: `start()` registers one.
+- GTK4 4.8 reports extents relative to its X window's client area, inside a client-side-decoration margin;
+  `window_offsets` (from the X server) turns them into true screen pixels.
+- GTK4 4.8 names unlabelled widgets after their class (`GtkButton`) and repeats a button's label (`7 7`).
+D-Bus object paths never leave this module: GTK4 paths carry per-launch UUIDs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, field
+
+from dbus_fast import Message, MessageType, Variant
+from dbus_fast.aio import MessageBus
+
+from autoplay_gym.core.errors import BackendError
+from autoplay_gym.core.ui import Bounds, UIElement, UITree
+from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS
+from autoplay_gym.envs.ubuntu.loop import LoopThread
+
+REGISTRY = "org.a11y.atspi.Registry"
+ROOT_PATH = "/org/a11y/atspi/accessible/root"
+CACHE_PATH = "/org/a11y/atspi/cache"
+ACCESSIBLE = "org.a11y.atspi.Accessible"
+NULL_PATH = "/org/a11y/atspi/null"
+
+CLICKABLE_ROLES = frozenset(
+    {
+        "push button",
+        "toggle button",
+        "check box",
+        "radio button",
+        "menu item",
+        "check menu item",
+        "radio menu item",
+        "page tab",
+        "link",
+        "list item",
+        "combo box",
+        "tree item",
+        "icon",
+        "push button menu",
+        "spin button",
+        "table cell",
+        "menu",
+        "desktop icon",
+    }
+)
+SCROLLABLE_ROLES = frozenset({"scroll pane", "list box", "tree", "tree table", "table", "document web", "viewport"})
+CHECKABLE_ROLES = frozenset({"check box", "radio button", "toggle button", "check menu item", "radio menu item"})
+TEXT_ROLES = frozenset({"text", "entry", "password text", "terminal", "paragraph", "document text", "spin button"})
+_CLASS_NAME = re.compile(r"^(Gtk|Adw|Gd|Gdk|Gs|Vte|Nautilus|Gnome|Gedit|Ide|Gcal|Gtk4)[A-Z]\w*$")
+
+TEXT_LIMIT = 10_000
+CONCURRENCY = 64
+
+
+def _bit(name: str) -> int:
+    return 1 << STATE_BITS[name]
+
+
+VISIBLE, SHOWING, SENSITIVE, ENABLED = _bit("visible"), _bit("showing"), _bit("sensitive"), _bit("enabled")
+EDITABLE, FOCUSED, FOCUSABLE = _bit("editable"), _bit("focused"), _bit("focusable")
+CHECKED, PRESSED, CHECKABLE, SELECTED = _bit("checked"), _bit("pressed"), _bit("checkable"), _bit("selected")
+READ_ONLY, DEFUNCT = _bit("read-only"), _bit("defunct")
+
+
+@dataclass
+class RawNode:
+    """One cached AT-SPI object, as `GetItems` reports it (plus extents and text fetched separately)."""
+
+    path: str
+    parent: str
+    index: int
+    child_count: int
+    interfaces: list[str]
+    name: str
+    role: str
+    description: str
+    states: int
+    children: list["RawNode"] = field(default_factory=list)
+    extents: tuple[int, int, int, int] | None = None
+    text: str | None = None
+
+    def has(self, interface: str) -> bool:
+        return f"org.a11y.atspi.{interface}" in self.interfaces
+
+
+@dataclass
+class AppInfo:
+    bus_name: str
+    name: str = ""
+    toolkit: str = ""
+    version: str = ""
+    pid: int = 0
+
+    @property
+    def window_relative(self) -> bool:
+        """GTK4 reports extents relative to its window; GTK3, Qt, Gecko and LibreOffice report screen pixels."""
+        return self.toolkit.upper() == "GTK" and self.version.startswith("4.")
+
+
+@dataclass(frozen=True)
+class TopWindow:
+    """A mapped top-level X window, as the X server places it."""
+
+    title: str
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+def window_offsets(frames: list[tuple[str, int, int]], windows: list[TopWindow]) -> list[tuple[int, int]]:
+    """Screen offset of each GTK4 frame (name, width, height): its X window's origin plus the CSD margin.
+
+    GTK4 without a compositing window manager pads the surface by a margin on every side (5 px on 4.8) and does
+    not publish `_GTK_FRAME_EXTENTS`, so the margin is half the size difference between window and frame.
+    Frames pair with windows by title, then by the closest size.
+    """
+    offsets = []
+    for name, width, height in frames:
+        candidates = [w for w in windows if w.title == name] or list(windows)
+        if not candidates or width <= 0:
+            offsets.append((0, 0))
+            continue
+        win = min(candidates, key=lambda w: abs(w.width - width) + abs(w.height - height))
+        offsets.append((win.x + max(win.width - width, 0) // 2, win.y + max(win.height - height, 0) // 2))
+    return offsets
+
+
+class AtspiTree:
+    """A connection to one desktop's accessibility bus that snapshots every application's tree."""
+
+    def __init__(self, loop: LoopThread, session_bus_address: str, *, call_timeout: float = 5.0) -> None:
+        self.loop = loop
+        self.session_bus_address = session_bus_address
+        self.call_timeout = call_timeout
+        self.bus: MessageBus | None = None
+        self._apps: dict[str, AppInfo] = {}
+        self.last_event = 0.0
+        self.event_count = 0
+
+    # --- connection -------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.loop.run(self._start, timeout=self.call_timeout * 2, what="connecting to the accessibility bus")
+
+    async def _start(self) -> None:
+        session = await MessageBus(bus_address=self.session_bus_address).connect()
+        try:
+            await self._checked(
+                session,
+                Message(
+                    destination="org.a11y.Bus",
+                    path="/org/a11y/bus",
+                    interface="org.freedesktop.DBus.Properties",
+                    member="Set",
+                    signature="ssv",
+                    body=["org.a11y.Status", "IsEnabled", Variant("b", True)],
+                ),
+            )
+            reply = await self._checked(
+                session,
+                Message(destination="org.a11y.Bus", path="/org/a11y/bus", interface="org.a11y.Bus", member="GetAddress"),
+            )
+        finally:
+            session.disconnect()
+        self.bus = await MessageBus(bus_address=reply.body[0]).connect()
+        self.bus.add_message_handler(self._on_message)
+        await self._checked(
+            self.bus,
+            Message(
+                destination="org.freedesktop.DBus",
+                path="/org/freedesktop/DBus",
+                interface="org.freedesktop.DBus",
+                member="AddMatch",
+                signature="s",
+                body=["type='signal',interface='org.a11y.atspi.Event.Object'"],
+            ),
+        )
+        for event in ("object:", "window:"):  # GTK3's bridge stays silent until a listener exists
+            await self._checked(
+                self.bus,
+                Message(
+                    destination=REGISTRY,
+                    path="/org/a11y/atspi/registry",
+                    interface="org.a11y.atspi.Registry",
+                    member="RegisterEvent",
+                    signature="sass",
+                    body=[event, [], ""],
+                ),
+            )
+
+    def _on_message(self, message: Message) -> bool:
+        if message.message_type == MessageType.SIGNAL and message.interface == "org.a11y.atspi.Event.Object":
+            self.last_event = time.monotonic()
+            self.event_count += 1
+        return False
+
+    async def _checked(self, bus: MessageBus, message: Message) -> Message:
+        reply = await asyncio.wait_for(bus.call(message), self.call_timeout)
+        if reply is None or reply.message_type == MessageType.ERROR:
+            detail = reply.body[0] if reply is not None and reply.body else "no reply"
+            raise BackendError(f"D-Bus {message.interface}.{message.member} failed: {reply.error_name}: {detail}")
+        return reply
+
+    def close(self) -> None:
+        if self.bus is not None:
+            bus, self.bus = self.bus, None
+            try:
+                self.loop.run(self._disconnect(bus), timeout=2.0)
+            except Exception:  # the bus may already be gone with its desktop
+                pass
+
+    @staticmethod
+    async def _disconnect(bus: MessageBus) -> None:
+        bus.disconnect()
+
+    # --- snapshot ---------------------------------------------------------------------------------------------
+
+    def applications(self) -> list[str]:
+        return self.loop.run(self._applications, timeout=self.call_timeout, what="listing accessible apps")
+
+    async def _applications(self) -> list[str]:
+        assert self.bus is not None
+        reply = await self._call(REGISTRY, ROOT_PATH, ACCESSIBLE, "GetChildren")
+        return [name for name, _ in (reply.body[0] if reply is not None else [])]
+
+    def snapshot(self, windows: list[TopWindow], *, max_nodes: int = 2000) -> UITree:
+        """Every visible element of every app on this desktop, ids in depth-first order.
+
+        `windows` are the desktop's mapped top-level X windows, used to place GTK4's window-relative extents.
+        """
+        if self.bus is None:
+            raise BackendError("the accessibility bus is not connected")
+        return self.loop.run(
+            lambda: self._snapshot(windows, max_nodes),
+            timeout=self.call_timeout * 3,
+            what="reading the accessibility tree",
+        )
+
+    async def _snapshot(self, windows: list[TopWindow], max_nodes: int) -> UITree:
+        names = await self._applications()
+        elements: list[UIElement] = []
+        total = 0
+        truncated = False
+        semaphore = asyncio.Semaphore(CONCURRENCY)
+        for bus_name in names:
+            app = self._apps.get(bus_name) or await self._app_info(bus_name)
+            roots = await self._nodes(bus_name)
+            kept = _visible_preorder(roots, max_nodes - len(elements))
+            total += kept.total
+            truncated = truncated or kept.truncated
+            await asyncio.gather(*(self._fill(bus_name, node, semaphore) for node, _, _ in kept.order))
+            order = _drop_offscreen(kept.order)
+            if app.window_relative:
+                offsets = window_offsets([(f.name, *_size(f)) for f in roots], windows)
+            else:
+                offsets = [(0, 0)] * len(roots)
+            _convert(order, offsets, app, elements)
+        return UITree(elements, truncated=truncated, total_nodes=total)
+
+    async def _app_info(self, bus_name: str) -> AppInfo:
+        info = AppInfo(bus_name)
+        reply = await self._call(
+            bus_name, ROOT_PATH, "org.freedesktop.DBus.Properties", "GetAll", "s", ["org.a11y.atspi.Application"]
+        )
+        if reply is not None and reply.message_type != MessageType.ERROR:
+            props = reply.body[0]
+            info.toolkit = str(props.get("ToolkitName", Variant("s", "")).value)
+            info.version = str(props.get("Version", Variant("s", "")).value)
+        name = await self._call(bus_name, ROOT_PATH, "org.freedesktop.DBus.Properties", "Get", "ss", [ACCESSIBLE, "Name"])
+        if name is not None and name.message_type != MessageType.ERROR:
+            info.name = str(name.body[0].value)
+        pid = await self.bus.call(  # type: ignore[union-attr]
+            Message(
+                destination="org.freedesktop.DBus",
+                path="/org/freedesktop/DBus",
+                interface="org.freedesktop.DBus",
+                member="GetConnectionUnixProcessID",
+                signature="s",
+                body=[bus_name],
+            )
+        )
+        if pid is not None and pid.message_type != MessageType.ERROR:
+            info.pid = int(pid.body[0])
+        self._apps[bus_name] = info
+        return info
+
+    async def _call(
+        self, dest: str, path: str, interface: str, member: str, signature: str = "", body: list | None = None
+    ) -> Message | None:
+        assert self.bus is not None
+        try:
+            return await asyncio.wait_for(
+                self.bus.call(
+                    Message(
+                        destination=dest,
+                        path=path,
+                        interface=interface,
+                        member=member,
+                        signature=signature,
+                        body=body or [],
+                    )
+                ),
+                self.call_timeout,
+            )
+        except asyncio.TimeoutError:
+            raise BackendError(f"{interface}.{member} on {dest} timed out after {self.call_timeout} s") from None
+
+    async def _items(self, bus_name: str) -> dict[str, RawNode]:
+        reply = await self._call(bus_name, CACHE_PATH, "org.a11y.atspi.Cache", "GetItems")
+        if reply is None or reply.message_type == MessageType.ERROR:
+            return {}
+        nodes = {}
+        for (_, path), _app, (_, parent), index, count, ifaces, name, role, desc, states in reply.body[0]:
+            bits = states[0] | (states[1] << 32) if len(states) > 1 else (states[0] if states else 0)
+            role_name = ROLE_NAMES[role] if 0 <= role < len(ROLE_NAMES) else "unknown"
+            nodes[path] = RawNode(path, parent, index, count, ifaces, name, role_name, desc, bits)
+        return nodes
+
+    async def _nodes(self, bus_name: str) -> list[RawNode]:
+        """The app's top-level nodes with children linked, walking only where the cache is incomplete."""
+        nodes = await self._items(bus_name)
+        for _ in range(64):  # each round realises one more level of lazily cached nodes
+            missing = _incomplete(nodes)
+            if not missing:
+                break
+            replies = await asyncio.gather(
+                *(self._call(bus_name, path, ACCESSIBLE, "GetChildren") for path in missing[:512])
+            )
+            if not any(r is not None and r.message_type != MessageType.ERROR and r.body[0] for r in replies):
+                break
+            nodes = await self._items(bus_name)
+        for node in nodes.values():
+            parent = nodes.get(node.parent)
+            if parent is not None:
+                parent.children.append(node)
+        for node in nodes.values():
+            node.children.sort(key=lambda n: n.index)
+        roots = [n for n in nodes.values() if n.parent not in nodes or n.parent == ROOT_PATH]
+        roots = [n for n in roots if n.path != ROOT_PATH and n.role != "application"]
+        roots.sort(key=lambda n: n.index)
+        return roots
+
+    async def _fill(self, bus_name: str, node: RawNode, semaphore: asyncio.Semaphore) -> None:
+        async with semaphore:
+            if node.has("Component"):
+                reply = await self._call(bus_name, node.path, "org.a11y.atspi.Component", "GetExtents", "u", [0])
+                if reply is not None and reply.message_type != MessageType.ERROR:
+                    node.extents = tuple(reply.body[0])  # type: ignore[assignment]
+            if node.has("Text") and (node.states & EDITABLE or node.role in TEXT_ROLES):
+                reply = await self._call(bus_name, node.path, "org.a11y.atspi.Text", "GetText", "ii", [0, TEXT_LIMIT])
+                if reply is not None and reply.message_type != MessageType.ERROR:
+                    node.text = reply.body[0]
+
+
+def _incomplete(nodes: dict[str, RawNode]) -> list[str]:
+    """Paths of nodes (or the app root) whose cached children are fewer than they report."""
+    counts: dict[str, int] = {}
+    for node in nodes.values():
+        counts[node.parent] = counts.get(node.parent, 0) + 1
+    missing = [
+        path
+        for path, node in nodes.items()
+        if node.child_count > counts.get(path, 0) and node.states & (VISIBLE | SHOWING) and not node.states & DEFUNCT
+    ]
+    if counts.get(ROOT_PATH, 0) == 0:
+        missing.append(ROOT_PATH)
+    return missing
+
+
+def _size(node: RawNode) -> tuple[int, int]:
+    return (node.extents[2], node.extents[3]) if node.extents else (0, 0)
+
+
+@dataclass
+class _Kept:
+    order: list[tuple[RawNode, int, int]] = field(default_factory=list)  # node, depth, top-level index
+    total: int = 0
+    truncated: bool = False
+
+
+def _visible_preorder(roots: list[RawNode], budget: int) -> _Kept:
+    """Depth-first list of visible nodes, pruning invisible subtrees, cut at `budget` nodes."""
+    kept = _Kept()
+    stack = [(root, 0, i) for i, root in reversed(list(enumerate(roots)))]
+    while stack:
+        node, depth, top = stack.pop()
+        if not node.states & (VISIBLE | SHOWING) or node.states & DEFUNCT:
+            continue
+        kept.total += 1
+        if len(kept.order) >= budget:
+            kept.truncated = True
+            continue
+        kept.order.append((node, depth, top))
+        stack.extend((child, depth + 1, top) for child in reversed(node.children))
+    return kept
+
+
+def _drop_offscreen(order: list[tuple[RawNode, int, int]]) -> list[tuple[RawNode, int, int]]:
+    """Remove nodes with no area whose descendants have none either: GTK4 marks unmapped widgets visible."""
+    keep: set[str] = set()
+    for node, _, _ in reversed(order):  # children come after parents, so walk backwards
+        has_area = node.extents is not None and node.extents[2] > 0 and node.extents[3] > 0
+        if has_area or any(child.path in keep for child in node.children):
+            keep.add(node.path)
+    return [entry for entry in order if entry[0].path in keep]
+
+
+def _clean_name(name: str, role: str, window_relative: bool) -> tuple[str, str]:
+    """(text, class name): undo GTK4's class-name fallback and its doubled labels (`7 7`, `_Retry Retry`)."""
+    if not window_relative:
+        return name, ""
+    if _CLASS_NAME.match(name):
+        return "", name
+    half = len(name) // 2
+    for split in (half, half + 1, half - 1):
+        first, sep, second = name[:split], name[split : split + 1], name[split + 1 :]
+        if sep == " " and first and first.replace("_", "") == second:
+            return second, ""
+    return name, ""
+
+
+def _convert(
+    order: list[tuple[RawNode, int, int]], offsets: list[tuple[int, int]], app: AppInfo, out: list[UIElement]
+) -> None:
+    ids: dict[str, int] = {}
+    for node, depth, top in order:
+        element_id = len(out)
+        ids[node.path] = element_id
+        dx, dy = offsets[top] if top < len(offsets) else (0, 0)
+        bounds = None
+        if node.extents is not None and node.extents[2] > 0 and node.extents[3] > 0:
+            x, y, w, h = node.extents
+            bounds = Bounds(x + dx, y + dy, x + dx + w, y + dy + h)
+        text, class_name = _clean_name(node.name, node.role, app.window_relative)
+        if node.text is not None and (node.states & EDITABLE or node.role in TEXT_ROLES or not text):
+            text = node.text
+        states = node.states
+        out.append(
+            UIElement(
+                id=element_id,
+                role=node.role,
+                text=text,
+                description=node.description,
+                bounds=bounds,
+                clickable=_clickable(node),
+                editable=bool(states & EDITABLE) and not states & READ_ONLY,
+                scrollable=node.role in SCROLLABLE_ROLES,
+                checkable=bool(states & CHECKABLE) or node.role in CHECKABLE_ROLES,
+                checked=bool(states & (CHECKED | PRESSED)),
+                selected=bool(states & SELECTED),
+                enabled=bool(states & (SENSITIVE | ENABLED)),
+                focused=bool(states & FOCUSED),
+                depth=depth,
+                parent=ids.get(node.parent),
+                app=app.name,
+                class_name=class_name,
+            )
+        )
+
+
+def _clickable(node: RawNode) -> bool:
+    if node.role in CLICKABLE_ROLES:
+        return True
+    return bool(node.states & FOCUSABLE) and node.has("Action") and node.role not in TEXT_ROLES | {"panel", "filler"}

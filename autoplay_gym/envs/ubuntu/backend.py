@@ -1,0 +1,325 @@
+"""The Ubuntu backend: one private desktop running one app, observed over AT-SPI and mss, driven by XTEST."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from autoplay_gym.core.actions import Action
+from autoplay_gym.core.env import AppEnv, Snapshot
+from autoplay_gym.core.errors import ActionError, AppNotRunning, BackendError
+from autoplay_gym.core.ui import UIElement, UITree
+from autoplay_gym.envs.ubuntu import processes
+from autoplay_gym.envs.ubuntu.apps import UbuntuApp, app_for
+from autoplay_gym.envs.ubuntu.atspi import AtspiTree
+from autoplay_gym.envs.ubuntu.loop import LoopThread
+from autoplay_gym.envs.ubuntu.screen import Screen
+from autoplay_gym.envs.ubuntu.session import REQUIRED_PROGRAMS, Desktop, which_or_raise
+from autoplay_gym.envs.ubuntu.xinput import XInput
+
+APP_MARKER_VAR = "AUTOPLAY_GYM_APP"
+
+
+class UbuntuBackend:
+    """Implements `core.env.Backend` for one X11 app on its own Xvfb, session bus and accessibility bus.
+
+    Settling: after an action the backend waits until neither the screen nor the accessibility event stream
+    has changed for `settle_quiet` seconds (capped by `settle_cap`), so fast reactions cost tens of
+    milliseconds and slow ones are still waited for, with no fixed sleeps.
+    """
+
+    def __init__(
+        self,
+        app: UbuntuApp,
+        screen_size: tuple[int, int] = (1280, 800),
+        *,
+        settle_quiet: float = 0.03,
+        settle_cap: float = 3.0,
+        launch_timeout: float = 30.0,
+        call_timeout: float = 5.0,
+        max_nodes: int = 2000,
+    ) -> None:
+        width, height = (int(v) for v in screen_size)
+        if not (64 <= width <= 8192 and 64 <= height <= 8192):
+            raise ValueError(f"screen_size must be between 64 and 8192 pixels per side, got {screen_size!r}")
+        for program, (package, purpose) in REQUIRED_PROGRAMS.items():
+            which_or_raise(program, package, purpose)
+        which_or_raise(app.command[0], app.package, f"the {app.name} app")
+        self.app = app
+        self.screen_size = (width, height)
+        self.settle_quiet = settle_quiet
+        self.settle_cap = settle_cap
+        self.launch_timeout = launch_timeout
+        self.call_timeout = call_timeout
+        self.max_nodes = max_nodes
+        self.desktop: Desktop | None = None
+        self._loop: LoopThread | None = None
+        self._atspi: AtspiTree | None = None
+        self._input: XInput | None = None
+        self._screen: Screen | None = None
+        self._proc: subprocess.Popen | None = None
+        self._app_token = ""
+        self._launches = 0
+        self.home: Path | None = None
+
+    # --- lifecycle --------------------------------------------------------------------------------------------
+
+    def _ensure_desktop(self) -> None:
+        if self.desktop is not None and self.desktop.alive():
+            return
+        self._teardown()
+        self.desktop = Desktop(self.screen_size).start()
+        try:
+            self._loop = LoopThread()
+            self._atspi = AtspiTree(self._loop, self.desktop.bus_address, call_timeout=self.call_timeout)
+            self._atspi.start()
+            self._input = XInput(self.desktop.display)
+            self._screen = Screen(self.desktop.display)
+        except BaseException:
+            self._teardown()
+            raise
+
+    def reset(self, *, seed: int | None, options: dict[str, Any] | None) -> Snapshot:
+        options = dict(options or {})
+        self._ensure_desktop()
+        self._stop_app()
+        assert self.desktop is not None
+        self.home = self.desktop.new_profile()
+        argv = list(self.app.command)
+        for rel, content in dict(options.pop("files", None) or {}).items():
+            target = self._home_path(rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, str):
+                target.write_text(content, encoding="utf-8")
+            else:
+                target.write_bytes(bytes(content))
+        if options.get("open"):
+            argv.append(str(self._home_path(str(options.pop("open")))))
+        self._launch(argv)
+        return self.observe()
+
+    def _home_path(self, rel: str) -> Path:
+        assert self.home is not None
+        path = PurePosixPath(rel)
+        if path.is_absolute() or ".." in path.parts or not path.parts:
+            raise ValueError(f"seeded file paths must be relative and stay inside HOME, got {rel!r}")
+        return self.home / path
+
+    def _launch(self, argv: list[str]) -> None:
+        assert self.desktop is not None and self.home is not None and self._atspi is not None
+        self._launches += 1
+        self._app_token = f"{self.desktop.token}-{self._launches}"
+        env = dict(self.app.env)
+        env[APP_MARKER_VAR] = self._app_token
+        log = open(self.home / "cache" / "app.log", "wb")
+        try:
+            self._proc = processes.spawn(argv, self.desktop.app_env(self.home, env), cwd=str(self.home), stderr=log)
+        finally:
+            log.close()
+        self.desktop._children.append(self._proc)
+        deadline = time.monotonic() + self.launch_timeout
+        while True:
+            status = self.app_status()
+            if status is not None:
+                raise BackendError(f"{self.app.name} did not start: {status}{self._log_tail()}")
+            if self._atspi.applications() and any(e.bounds for e in self._snapshot_tree()):
+                break
+            if time.monotonic() > deadline:
+                raise BackendError(
+                    f"{self.app.name} showed no accessible window within {self.launch_timeout:.0f} s{self._log_tail()}"
+                )
+            time.sleep(0.02)
+        self._settle(time.monotonic(), quiet=max(self.settle_quiet * 4, 0.15), cap=self.launch_timeout)
+
+    def _log_tail(self) -> str:
+        try:
+            assert self.home is not None
+            lines = (self.home / "cache" / "app.log").read_text(errors="replace").strip().splitlines()[-5:]
+        except (OSError, AssertionError):
+            return ""
+        return ("; its last output: " + " | ".join(lines)) if lines else ""
+
+    def _stop_app(self) -> None:
+        if self._proc is None:
+            return
+        assert self.desktop is not None and self._atspi is not None
+        before = set(self._atspi.applications())
+        self.desktop.kill_app(self._proc)
+        processes.kill_tagged(self._app_token, grace=1.0, var=APP_MARKER_VAR)
+        self._proc = None
+        deadline = time.monotonic() + 5.0
+        while before & set(self._atspi.applications()) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the registry drops a dead app's bus name a moment after it exits
+
+    def app_status(self) -> str | None:
+        if self._proc is None:
+            return "the app has not been launched; call reset()"
+        code = self._proc.poll()
+        if code is None:
+            return None
+        if processes.tagged_pids(self._app_token, var=APP_MARKER_VAR):
+            return None  # a launcher that forked the real app and exited
+        return f"{self.app.name} exited with code {code}"
+
+    def close(self) -> None:
+        self._teardown()
+
+    def _teardown(self) -> None:
+        for part in (self._atspi, self._input, self._screen):
+            if part is not None:
+                part.close()
+        if self._loop is not None:
+            self._loop.close()
+        if self.desktop is not None:
+            self.desktop.close()
+        self._atspi = self._input = self._screen = self._loop = None
+        self.desktop = None
+        self._proc = None
+
+    # --- observing --------------------------------------------------------------------------------------------
+
+    def _snapshot_tree(self) -> UITree:
+        assert self._atspi is not None and self._input is not None
+        return self._atspi.snapshot(self._input.top_windows(), max_nodes=self.max_nodes)
+
+    def observe(self) -> Snapshot:
+        if self._screen is None or self.desktop is None:
+            raise BackendError("the desktop is not running; call reset()")
+        if not self.desktop.alive():
+            raise BackendError(f"the desktop {self.desktop.display} died (Xvfb or its session bus exited)")
+        return Snapshot(self._screen.grab(), self._snapshot_tree())
+
+    def _settle(self, start: float, *, quiet: float | None = None, cap: float | None = None) -> bool:
+        """Wait until screen and accessibility events have been quiet for `quiet` s; False if `cap` ran out."""
+        assert self._screen is not None and self._atspi is not None
+        quiet = self.settle_quiet if quiet is None else quiet
+        deadline = start + (self.settle_cap if cap is None else cap)
+        last_change = start
+        frame = self._screen.grab_raw()
+        events = self._atspi.event_count
+        while True:
+            now = time.monotonic()
+            if now - last_change >= quiet:
+                return True
+            if now >= deadline:
+                return False
+            time.sleep(0.004)
+            shot = self._screen.grab_raw()
+            if shot != frame or self._atspi.event_count != events:
+                last_change = time.monotonic()
+                frame, events = shot, self._atspi.event_count
+
+    # --- acting -----------------------------------------------------------------------------------------------
+
+    def perform(self, action: Action, tree: UITree) -> None:
+        if self._input is None:
+            raise BackendError("the desktop is not running; call reset()")
+        status = self.app_status()
+        if status is not None and action.type != "open_app":
+            raise AppNotRunning(f"{status}; reset() relaunches it")
+        start = time.monotonic()
+        handler = getattr(self, f"_do_{action.type}")
+        try:
+            handler(action, tree)
+        except ActionError:
+            raise
+        except Exception as exc:  # Xlib raises its own error types when the display dies
+            raise BackendError(f"{action.type} failed: {exc}") from exc
+        self._settle(start)
+
+    def _point(self, action: Action, tree: UITree) -> tuple[int, int]:
+        if action.element is None:
+            return action.x, action.y  # type: ignore[return-value]
+        return self._center(tree[action.element])
+
+    def _center(self, element: UIElement) -> tuple[int, int]:
+        width, height = self.screen_size
+        if element.bounds is None:
+            raise ActionError(f"element {element.id} ({element.role} {element.text!r}) has no position on screen")
+        visible = element.bounds.clip(width, height)
+        if visible.empty:
+            raise ActionError(f"element {element.id} ({element.role} {element.text!r}) is off screen")
+        return visible.center
+
+    def _do_click(self, action: Action, tree: UITree) -> None:
+        self._input.click(*self._point(action, tree))  # type: ignore[union-attr]
+
+    def _do_double_click(self, action: Action, tree: UITree) -> None:
+        self._input.click(*self._point(action, tree), count=2)  # type: ignore[union-attr]
+
+    def _do_long_press(self, action: Action, tree: UITree) -> None:
+        self._input.long_press(*self._point(action, tree))  # type: ignore[union-attr]
+
+    def _do_type(self, action: Action, tree: UITree) -> None:
+        xin = self._input
+        assert xin is not None
+        if action.element is not None:
+            target = tree[action.element]
+            xin.click(*self._center(target))
+            self._settle(time.monotonic())
+        xin.focus_top_window()
+        if action.clear:
+            xin.press_keys(("ctrl", "a"))
+            xin.press_keys(("BackSpace",))
+        xin.type_text(action.text or "")
+
+    def _do_scroll(self, action: Action, tree: UITree) -> None:
+        if action.element is not None:
+            x, y = self._center(tree[action.element])
+        else:
+            x, y = self._top_window_center()
+        self._input.scroll(x, y, action.direction or "down")  # type: ignore[union-attr]
+
+    def _top_window_center(self) -> tuple[int, int]:
+        windows = self._input.top_windows() if self._input else []
+        if not windows:
+            return self.screen_size[0] // 2, self.screen_size[1] // 2
+        top = windows[-1]
+        width, height = self.screen_size
+        return min(max(top.x + top.width // 2, 0), width - 1), min(max(top.y + top.height // 2, 0), height - 1)
+
+    def _do_swipe(self, action: Action, tree: UITree) -> None:
+        self._input.drag(action.x1, action.y1, action.x2, action.y2)  # type: ignore[arg-type, union-attr]
+
+    def _do_key(self, action: Action, tree: UITree) -> None:
+        self._input.focus_top_window()  # type: ignore[union-attr]
+        self._input.press_keys((action.key,))  # type: ignore[union-attr, arg-type]
+
+    def _do_hotkey(self, action: Action, tree: UITree) -> None:
+        self._input.focus_top_window()  # type: ignore[union-attr]
+        self._input.press_keys(action.keys or ())  # type: ignore[union-attr]
+
+    def _do_back(self, action: Action, tree: UITree) -> None:
+        """A desktop has no back button; Escape is what dismisses a dialog, menu or popover."""
+        self._input.press_keys(("Escape",))  # type: ignore[union-attr]
+
+    def _do_home(self, action: Action, tree: UITree) -> None:
+        raise ActionError("'home' has no meaning on an Ubuntu desktop: there is no launcher screen")
+
+    def _do_open_app(self, action: Action, tree: UITree) -> None:
+        wanted = (action.app or "").casefold()
+        names = {self.app.name.casefold(), self.app.command[0].rsplit("/", 1)[-1].casefold()}
+        if wanted not in names:
+            raise ActionError(f"this env runs only {self.app.name}; open_app accepts {sorted(names)}")
+        if self.app_status() is not None:
+            self._launch(list(self.app.command))
+
+    def _do_wait(self, action: Action, tree: UITree) -> None:
+        time.sleep(action.seconds or 0.0)  # the agent asked for this pause
+
+
+def make_ubuntu_env(
+    app: str | None = None,
+    *,
+    command: list[str] | None = None,
+    screen_size: tuple[int, int] = (1280, 800),
+    render_mode: str | None = "rgb_array",
+    **backend_kwargs: Any,
+) -> AppEnv:
+    """Entry point behind every `AutoPlay-Ubuntu-*` id."""
+    if app is None and not command:
+        raise ValueError("AutoPlay-Ubuntu-App needs command=[...], e.g. gym.make('AutoPlay-Ubuntu-App', command=['galculator'])")
+    backend = UbuntuBackend(app_for(app, command), screen_size, **backend_kwargs)
+    return AppEnv(backend, render_mode=render_mode)
