@@ -17,18 +17,16 @@ def ubuntu_env_ids() -> list[str]:
 def register_all() -> None:
     """Idempotent: importing the package twice (or reloading it) does not re-register."""
     for name, app in UBUNTU_APPS.items():
-        _register(UBUNTU_PREFIX + name, "autoplay_gym.envs.ubuntu.backend:make_ubuntu_env", {"app": name},
-                  nondeterministic=not app.deterministic)
-    _register(UBUNTU_PREFIX + GENERIC_APP_ID, "autoplay_gym.envs.ubuntu.backend:make_ubuntu_env", {},
-              nondeterministic=True)
+        _register(UBUNTU_PREFIX + name, {"platform": "ubuntu", "app": name}, nondeterministic=not app.deterministic)
+    _register(UBUNTU_PREFIX + GENERIC_APP_ID, {"platform": "ubuntu"}, nondeterministic=True)
 
 
-def _register(env_id: str, entry_point: str, kwargs: dict, *, nondeterministic: bool) -> None:
+def _register(env_id: str, kwargs: dict, *, nondeterministic: bool) -> None:
     if env_id in gym.registry:
         return
     gym.register(
         id=env_id,
-        entry_point=entry_point,
+        entry_point="autoplay_gym.envs.factory:make",
         kwargs=kwargs,
         max_episode_steps=DEFAULT_MAX_EPISODE_STEPS,
         nondeterministic=nondeterministic,
