@@ -62,6 +62,8 @@ KEY_NAMES = (
 )
 MODIFIERS = ("ctrl", "alt", "shift", "super")
 
+# Every key of the action space (see core/spaces.py): a dict with all of them and an integer type is a sample.
+SAMPLE_KEYS = frozenset({"type", "element", "point", "text", "clear", "direction", "key", "modifiers", "seconds", "status"})
 MAX_TEXT_LENGTH = 4096
 MAX_WAIT_SECONDS = 30.0
 MAX_COORDINATE = 100_000
@@ -155,7 +157,7 @@ def parse_action(raw: Any) -> Action:
         return parse_text_action(raw)
     if isinstance(raw, Mapping):
         kind = raw.get("type")
-        if isinstance(kind, (int, np.integer)) and not isinstance(kind, bool):
+        if isinstance(kind, (int, np.integer)) and not isinstance(kind, bool) and SAMPLE_KEYS <= raw.keys():
             return from_space_sample(raw)
         return _validated(dict(raw))
     raise ActionError(f"action must be a dict or text, got {type(raw).__name__}")

@@ -37,8 +37,11 @@ class Backend(Protocol):
     def reset(self, *, seed: int | None, options: dict[str, Any] | None) -> Snapshot:
         """Relaunch the app on a fresh profile and return the settled first snapshot."""
 
-    def perform(self, action: Action, tree: UITree) -> None:
-        """Carry out a validated action against the screen described by `tree`, then let the app settle."""
+    def perform(self, action: Action, tree: UITree) -> Snapshot | None:
+        """Carry out a validated action against the screen described by `tree` and let the app settle.
+
+        May return the settled snapshot it took while settling (saving a second observation); None means the
+        env calls `observe()`."""
 
     def observe(self) -> Snapshot:
         """The current screen and tree."""
@@ -119,15 +122,13 @@ class AppEnv(gym.Env):
         """Run a valid action; on failure keep the last observation (its ids stay valid) and return the error."""
         assert self._snapshot is not None
         try:
-            self.backend.perform(action, self._snapshot.tree)
-        except ActionError as exc:
-            return str(exc)
-        except AppNotRunning as exc:
+            settled = self.backend.perform(action, self._snapshot.tree)
+        except (ActionError, AppNotRunning) as exc:
             return str(exc)
         except BackendError as exc:
             return f"backend failure: {exc}"
         try:
-            self._snapshot = self.backend.observe()
+            self._snapshot = settled if isinstance(settled, Snapshot) else self.backend.observe()
         except BackendError as exc:
             return f"the action ran but the screen could not be read: {exc}"
         return None

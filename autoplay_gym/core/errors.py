@@ -26,7 +26,8 @@ class MissingDependency(AutoPlayError):
         self.program = program
         self.package = package
         what = f" (needed for {purpose})" if purpose else ""
-        super().__init__(
-            f"'{program}' is not installed{what}. Install it with: "
-            f"apt-get install -y --no-install-recommends {package}"
-        )
+        if package:
+            fix = f"Install it with: apt-get install -y --no-install-recommends {package}"
+        else:
+            fix = f"Install the Debian package that provides it (apt-file search bin/{program} names it)"
+        super().__init__(f"'{program}' is not installed{what}. {fix}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,8 @@ class UbuntuApp:
     deterministic: bool = True
     env: dict[str, str] = field(default_factory=dict)
     notes: str = ""
+    # Writes the app's pre-seeded profile (no first-run wizard, no tips) into a fresh HOME before each launch.
+    prepare_profile: Callable[[Path], None] | None = None
 
 
 UBUNTU_APPS: dict[str, UbuntuApp] = {
@@ -59,10 +63,11 @@ def app_for(name: str | None, command: list[str] | tuple[str, ...] | None) -> Ub
         return UbuntuApp(
             name=base.name if base else command[0].rsplit("/", 1)[-1],
             command=command,
-            package=base.package if base else command[0].rsplit("/", 1)[-1],
+            package=base.package if base else "",
             toolkit=base.toolkit if base else "unknown",
             deterministic=base.deterministic if base else False,
             env=dict(base.env) if base else {},
+            prepare_profile=base.prepare_profile if base else None,
         )
     if name not in UBUNTU_APPS:
         known = ", ".join(sorted(UBUNTU_APPS))

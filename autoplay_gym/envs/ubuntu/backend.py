@@ -35,7 +35,7 @@ class UbuntuBackend:
         app: UbuntuApp,
         screen_size: tuple[int, int] = (1280, 800),
         *,
-        settle_quiet: float = 0.03,
+        settle_quiet: float = 0.06,
         settle_cap: float = 3.0,
         launch_timeout: float = 30.0,
         call_timeout: float = 5.0,
@@ -87,6 +87,8 @@ class UbuntuBackend:
         self._stop_app()
         assert self.desktop is not None
         self.home = self.desktop.new_profile()
+        if self.app.prepare_profile is not None:
+            self.app.prepare_profile(self.home)
         argv = list(self.app.command)
         for rel, content in dict(options.pop("files", None) or {}).items():
             target = self._home_path(rel)
@@ -98,7 +100,7 @@ class UbuntuBackend:
         if options.get("open"):
             argv.append(str(self._home_path(str(options.pop("open")))))
         self._launch(argv)
-        return self.observe()
+        return self._settled_snapshot(time.monotonic(), quiet=self._launch_quiet, cap=self.launch_timeout)
 
     def _home_path(self, rel: str) -> Path:
         assert self.home is not None
@@ -131,7 +133,11 @@ class UbuntuBackend:
                     f"{self.app.name} showed no accessible window within {self.launch_timeout:.0f} s{self._log_tail()}"
                 )
             time.sleep(0.02)
-        self._settle(time.monotonic(), quiet=max(self.settle_quiet * 4, 0.15), cap=self.launch_timeout)
+
+    @property
+    def _launch_quiet(self) -> float:
+        """A freshly launched app loads fonts, icons and lazy widgets in bursts: wait for a longer calm."""
+        return max(self.settle_quiet * 4, 0.25)
 
     def _log_tail(self) -> str:
         try:
@@ -191,8 +197,11 @@ class UbuntuBackend:
             raise BackendError(f"the desktop {self.desktop.display} died (Xvfb or its session bus exited)")
         return Snapshot(self._screen.grab(), self._snapshot_tree())
 
-    def _settle(self, start: float, *, quiet: float | None = None, cap: float | None = None) -> bool:
-        """Wait until screen and accessibility events have been quiet for `quiet` s; False if `cap` ran out."""
+    def _settle(self, start: float, *, quiet: float | None = None, cap: float | None = None) -> bytes:
+        """Wait until screen and accessibility events have been quiet for `quiet` s (or `cap` ran out).
+
+        Returns the last frame seen, so the caller can tell whether anything moved after it.
+        """
         assert self._screen is not None and self._atspi is not None
         quiet = self.settle_quiet if quiet is None else quiet
         deadline = start + (self.settle_cap if cap is None else cap)
@@ -201,19 +210,35 @@ class UbuntuBackend:
         events = self._atspi.event_count
         while True:
             now = time.monotonic()
-            if now - last_change >= quiet:
-                return True
-            if now >= deadline:
-                return False
+            if now - last_change >= quiet or now >= deadline:
+                return frame
             time.sleep(0.004)
             shot = self._screen.grab_raw()
             if shot != frame or self._atspi.event_count != events:
                 last_change = time.monotonic()
                 frame, events = shot, self._atspi.event_count
 
+    def _settled_snapshot(self, start: float, *, quiet: float | None = None, cap: float | None = None) -> Snapshot:
+        """Settle, then observe; observe again if anything changed while the tree was being read.
+
+        The screenshot is taken after the tree, and both must match the quiet state: a frame or event that
+        arrives in between means the app was not done, so settling resumes (within the same cap).
+        """
+        assert self._screen is not None and self._atspi is not None
+        deadline = start + (self.settle_cap if cap is None else cap)
+        while True:
+            frame = self._settle(start, quiet=quiet, cap=max(deadline - start, 0.0))
+            events = self._atspi.event_count
+            snapshot = self.observe()
+            if time.monotonic() >= deadline:
+                return snapshot
+            if self._atspi.event_count == events and self._screen.grab_raw() == frame:
+                return snapshot
+            start = time.monotonic()
+
     # --- acting -----------------------------------------------------------------------------------------------
 
-    def perform(self, action: Action, tree: UITree) -> None:
+    def perform(self, action: Action, tree: UITree) -> Snapshot:
         if self._input is None:
             raise BackendError("the desktop is not running; call reset()")
         status = self.app_status()
@@ -227,7 +252,7 @@ class UbuntuBackend:
             raise
         except Exception as exc:  # Xlib raises its own error types when the display dies
             raise BackendError(f"{action.type} failed: {exc}") from exc
-        self._settle(start)
+        return self._settled_snapshot(start)
 
     def _point(self, action: Action, tree: UITree) -> tuple[int, int]:
         if action.element is None:

@@ -1,0 +1,1 @@
+"""Android platform: the adbutils client side and the simulated device (sim/)."""
