@@ -150,6 +150,8 @@ class Trajectory:
     steps: list[Step] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    # Screenshots held in memory by step index (a TaskEnv episode has no folder); never written by `load`.
+    images: dict[int, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def actions(self) -> list[dict[str, Any]]:
@@ -160,6 +162,8 @@ class Trajectory:
         return self.steps[-1] if self.steps else None
 
     def screenshot(self, step: Step) -> np.ndarray | None:
+        if step.index in self.images:
+            return self.images[step.index]
         if step.screenshot is None or self.path is None:
             return None
         with Image.open(self.path / step.screenshot) as image:
@@ -180,7 +184,7 @@ class Trajectory:
                 except json.JSONDecodeError:
                     break  # a line cut by a kill: everything before it is intact
                 steps.append(Step(**{k: v for k, v in record.items() if k in _STEP_FIELDS}))
-        known = {f.name for f in fields(cls)} - {"steps", "path"}
+        known = {f.name for f in fields(cls)} - {"steps", "path", "images"}
         return cls(**{k: v for k, v in meta.items() if k in known}, steps=steps, path=folder)
 
 
@@ -196,20 +200,33 @@ class TrajectoryWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.save_screenshots = save_screenshots
         self.count = 0
-        meta = {"id": trajectory_id, "env_id": env_id, "instruction": instruction, "turn": turn,
-                "metadata": metadata or {}}
-        tmp = self.folder / "trajectory.json.tmp"
-        tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, self.folder / "trajectory.json")
+        self.meta = {"id": trajectory_id, "env_id": env_id, "instruction": instruction, "turn": turn,
+                     "metadata": dict(metadata or {})}
+        self._write_meta()
         (self.folder / "steps.jsonl").write_text("", encoding="utf-8")
 
+    def _write_meta(self) -> None:
+        tmp = self.folder / "trajectory.json.tmp"
+        tmp.write_text(json.dumps(self.meta, ensure_ascii=False, indent=1, default=_json_default), encoding="utf-8")
+        os.replace(tmp, self.folder / "trajectory.json")
+
+    def finish(self, **metadata: Any) -> None:
+        """Merge `metadata` (end reason, error, counts) into trajectory.json, atomically: a kill during the
+        rewrite leaves the previous version, which `Trajectory.load` still reads."""
+        self.meta["metadata"].update(metadata)
+        self._write_meta()
+
     def add(self, obs: dict[str, Any], info: dict[str, Any], *, action: dict[str, Any] | None = None,
-            reward: float = 0.0, terminated: bool = False, truncated: bool = False, seconds: float = 0.0) -> Step:
+            reward: float = 0.0, terminated: bool = False, truncated: bool = False, seconds: float = 0.0,
+            extra: dict[str, Any] | None = None) -> Step:
+        """Append one step; `extra` (e.g. the agent's thinking time) goes into `Step.info` beside the kept
+        info keys."""
         screenshot = None
         if self.save_screenshots and obs.get("screenshot") is not None:
             screenshot = f"step_{self.count:04d}.png"
             Image.fromarray(np.asarray(obs["screenshot"])).save(self.folder / screenshot, compress_level=1)
-        extra = {k: v for k, v in info.items() if k in ("answer", "done_status", "app_status", "tree_truncated", "verdict")}
+        kept = {k: v for k, v in info.items() if k in ("answer", "done_status", "app_status", "tree_truncated", "verdict")}
+        kept.update(extra or {})
         step = Step(
             index=self.count,
             action=action,
@@ -221,7 +238,7 @@ class TrajectoryWriter:
             terminated=bool(terminated),
             truncated=bool(truncated),
             seconds=round(float(seconds), 4),
-            info=extra,
+            info=kept,
         )
         append_jsonl(self.folder / "steps.jsonl", asdict(step))
         self.count += 1

@@ -52,6 +52,7 @@ class LLMStats:
     failed: int = 0
     requests: int = 0  # HTTP requests sent, retries included
     retries: int = 0
+    backoff_seconds: float = 0.0  # time spent waiting between attempts (Retry-After or exponential backoff)
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
@@ -67,7 +68,7 @@ class LLMStats:
 
     def to_dict(self) -> dict[str, Any]:
         return {"calls": self.calls, "succeeded": self.succeeded, "failed": self.failed, "requests": self.requests,
-                "retries": self.retries, "prompt_tokens": self.prompt_tokens,
+                "retries": self.retries, "backoff_seconds": round(self.backoff_seconds, 3), "prompt_tokens": self.prompt_tokens,
                 "completion_tokens": self.completion_tokens, "seconds": round(self.seconds, 3),
                 "seconds_per_call": round(self.seconds_per_call, 3), "failures": list(self.failures)}
 
@@ -154,8 +155,7 @@ class LLMClient:
                 data = extract_json(content)
                 error = jsonschema.exceptions.best_match(validator.iter_errors(data))
                 if error is not None:
-                    where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-                    raise ValueError(f"schema violation at {where}: {error.message}")
+                    raise ValueError(f"schema violation {explain(error)}")
                 result = validate(data) if validate is not None else data
             except ValueError as exc:
                 cut = " (the reply was cut off at the token limit)" if finish == "length" else ""
@@ -228,7 +228,10 @@ class LLMClient:
         if attempt >= self.max_attempts:
             return
         delay = retry_after if retry_after is not None else self.backoff * 2 ** (attempt - 1)
-        time.sleep(max(0.0, min(self.max_backoff, delay)))
+        delay = max(0.0, min(self.max_backoff, delay))
+        with self._lock:
+            self.stats.backoff_seconds += delay
+        time.sleep(delay)
 
     def _count(self, **amounts: int) -> None:
         with self._lock:
@@ -244,6 +247,25 @@ class LLMClient:
             else:
                 self.stats.failed += 1
                 self.stats.failures.append({"call": name, "time": time.time(), "attempts": list(attempts)})
+
+
+def explain(error: jsonschema.ValidationError) -> str:
+    """Where and why a reply breaks the schema, in words a model can act on. For `anyOf` variants (the actions)
+    the error inside the variant the reply meant (its `type` const matched) says more than "not valid under any"."""
+    where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        branches: dict[Any, list[jsonschema.ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
+        meant = [e for errs in branches.values() if not any(x.validator == "const" for x in errs) for e in errs]
+        if meant:
+            best = jsonschema.exceptions.best_match(meant)
+            if best is not None:
+                return explain(best)
+        kinds = [json.dumps(e.validator_value) for e in error.context if e.validator == "const"]
+        if kinds:
+            return f"at {where}: its type must be one of {', '.join(kinds)}"
+    return f"at {where}: {error.message}"
 
 
 def _content(reply: Any) -> tuple[str | None, str | None]:

@@ -15,6 +15,7 @@ D-Bus object paths never leave this module: GTK4 paths carry per-launch UUIDs.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import time
 from dataclasses import dataclass, field
@@ -72,6 +73,11 @@ VISIBLE, SHOWING, SENSITIVE, ENABLED = _bit("visible"), _bit("showing"), _bit("s
 EDITABLE, FOCUSED, FOCUSABLE = _bit("editable"), _bit("focused"), _bit("focusable")
 CHECKED, PRESSED, CHECKABLE, SELECTED = _bit("checked"), _bit("pressed"), _bit("checkable"), _bit("selected")
 READ_ONLY, DEFUNCT = _bit("read-only"), _bit("defunct")
+MANAGES_DESCENDANTS = _bit("manages-descendants")
+# Containers with more children than this are never walked: a spreadsheet reports 2^31 cells, and asking
+# for them all would block a step for seconds (LibreOffice builds each child on demand).
+WALK_CHILD_LIMIT = 1000
+OFFSCREEN = -(2**31)  # GTK3 places unmapped widgets (closed menus, hidden bars) at INT_MIN
 
 
 @dataclass
@@ -90,6 +96,7 @@ class RawNode:
     children: list["RawNode"] = field(default_factory=list)
     extents: tuple[int, int, int, int] | None = None
     text: str | None = None
+    label: str | None = None  # text of a folded child label
 
     def has(self, interface: str) -> bool:
         return f"org.a11y.atspi.{interface}" in self.interfaces
@@ -241,34 +248,45 @@ class AtspiTree:
 
         `windows` are the desktop's mapped top-level X windows, used to place GTK4's window-relative extents.
         """
+        return self.finish_snapshot(self.begin_snapshot(max_nodes=max_nodes), windows)
+
+    def begin_snapshot(self, *, max_nodes: int = 2000) -> concurrent.futures.Future:
+        """Start reading the tree on the bus thread; the caller can grab the screen meanwhile."""
         if self.bus is None:
             raise BackendError("the accessibility bus is not connected")
-        return self.loop.run(
-            lambda: self._snapshot(windows, max_nodes),
-            timeout=self.call_timeout * 3,
-            what="reading the accessibility tree",
-        )
+        return asyncio.run_coroutine_threadsafe(self._read(max_nodes), self.loop.loop)
 
-    async def _snapshot(self, windows: list[TopWindow], max_nodes: int) -> UITree:
-        names = await self._applications()
+    def finish_snapshot(self, pending: concurrent.futures.Future, windows: list[TopWindow]) -> UITree:
+        try:
+            apps, total, truncated = pending.result(self.call_timeout * 3)
+        except concurrent.futures.TimeoutError:
+            pending.cancel()
+            raise BackendError(f"reading the accessibility tree timed out after {self.call_timeout * 3:.0f} s") from None
         elements: list[UIElement] = []
-        total = 0
-        truncated = False
-        semaphore = asyncio.Semaphore(CONCURRENCY)
-        for bus_name in names:
-            app = self._apps.get(bus_name) or await self._app_info(bus_name)
-            roots = await self._nodes(bus_name)
-            kept = _visible_preorder(roots, max_nodes - len(elements))
-            total += kept.total
-            truncated = truncated or kept.truncated
-            await asyncio.gather(*(self._fill(bus_name, node, semaphore) for node, _, _ in kept.order))
-            order = _drop_offscreen(kept.order)
+        for app, roots, order in apps:
             if app.window_relative:
                 offsets = window_offsets([(f.name, *_size(f)) for f in roots], windows)
             else:
                 offsets = [(0, 0)] * len(roots)
             _convert(order, offsets, app, elements)
         return UITree(elements, truncated=truncated, total_nodes=total)
+
+    async def _read(self, max_nodes: int) -> tuple[list[tuple[AppInfo, list[RawNode], list]], int, bool]:
+        names = await self._applications()
+        apps = []
+        total, count, truncated = 0, 0, False
+        semaphore = asyncio.Semaphore(CONCURRENCY)
+        for bus_name in names:
+            app = self._apps.get(bus_name) or await self._app_info(bus_name)
+            roots = await self._nodes(bus_name)
+            kept = _visible_preorder(roots, max_nodes - count)
+            total += kept.total
+            truncated = truncated or kept.truncated
+            await asyncio.gather(*(self._fill(bus_name, entry[0], semaphore) for entry in kept.order))
+            order = _drop_offscreen(kept.order)
+            count += len(order)
+            apps.append((app, roots, order))
+        return apps, total, truncated
 
     async def _app_info(self, bus_name: str) -> AppInfo:
         info = AppInfo(bus_name)
@@ -341,7 +359,10 @@ class AtspiTree:
             )
             if not any(r is not None and r.message_type != MessageType.ERROR and r.body[0] for r in replies):
                 break
+            before = len(nodes)
             nodes = await self._items(bus_name)
+            if len(nodes) <= before:
+                break  # GTK3 leaves some children out of its cache however often they are walked
         for node in nodes.values():
             parent = nodes.get(node.parent)
             if parent is not None:
@@ -358,7 +379,8 @@ class AtspiTree:
             if node.has("Component"):
                 reply = await self._call(bus_name, node.path, "org.a11y.atspi.Component", "GetExtents", "u", [0])
                 if reply is not None and reply.message_type != MessageType.ERROR:
-                    node.extents = tuple(reply.body[0])  # type: ignore[assignment]
+                    extents = tuple(reply.body[0])
+                    node.extents = None if OFFSCREEN in extents[:2] else extents  # type: ignore[assignment]
             if node.has("Text") and (node.states & EDITABLE or node.role in TEXT_ROLES):
                 reply = await self._call(bus_name, node.path, "org.a11y.atspi.Text", "GetText", "ii", [0, TEXT_LIMIT])
                 if reply is not None and reply.message_type != MessageType.ERROR:
@@ -373,7 +395,10 @@ def _incomplete(nodes: dict[str, RawNode]) -> list[str]:
     missing = [
         path
         for path, node in nodes.items()
-        if node.child_count > counts.get(path, 0) and node.states & (VISIBLE | SHOWING) and not node.states & DEFUNCT
+        if node.child_count > counts.get(path, 0)
+        and node.states & (VISIBLE | SHOWING)
+        and not node.states & (DEFUNCT | MANAGES_DESCENDANTS)
+        and node.child_count <= WALK_CHILD_LIMIT
     ]
     if counts.get(ROOT_PATH, 0) == 0:
         missing.append(ROOT_PATH)
@@ -386,35 +411,69 @@ def _size(node: RawNode) -> tuple[int, int]:
 
 @dataclass
 class _Kept:
-    order: list[tuple[RawNode, int, int]] = field(default_factory=list)  # node, depth, top-level index
+    # node, depth among kept nodes, top-level index, path of the nearest kept ancestor ("" for none)
+    order: list[tuple[RawNode, int, int, str]] = field(default_factory=list)
     total: int = 0
     truncated: bool = False
 
 
+STRUCTURAL_ROLES = frozenset({"panel", "filler", "section", "grouping", "layered pane", "glass pane", "redundant object"})
+
+
+def _structural(node: RawNode) -> bool:
+    """Nameless layout containers: they carry no meaning for an agent, and skipping them saves a round trip each."""
+    return (
+        node.role in STRUCTURAL_ROLES
+        and not node.description
+        and (not node.name or bool(_CLASS_NAME.match(node.name)))
+        and not node.states & (FOCUSABLE | FOCUSED | CHECKABLE | EDITABLE)
+        and bool(node.children)
+    )
+
+
+def _folded_label(node: RawNode, parent: RawNode | None) -> bool:
+    """A leaf label inside a button only repeats the button's text: fold it into the button."""
+    if parent is None or node.children or node.role != "label" or parent.role not in CLICKABLE_ROLES:
+        return False
+    if len(parent.children) == 1 or not parent.label:
+        parent.label = parent.label or node.name
+        return True
+    return False
+
+
 def _visible_preorder(roots: list[RawNode], budget: int) -> _Kept:
-    """Depth-first list of visible nodes, pruning invisible subtrees, cut at `budget` nodes."""
+    """Depth-first list of visible nodes, pruning invisible subtrees and flattening layout-only containers,
+    cut at `budget` nodes."""
     kept = _Kept()
-    stack = [(root, 0, i) for i, root in reversed(list(enumerate(roots)))]
+    stack: list[tuple[RawNode, int, int, str, RawNode | None]] = [
+        (root, 0, i, "", None) for i, root in reversed(list(enumerate(roots)))
+    ]
     while stack:
-        node, depth, top = stack.pop()
+        node, depth, top, kept_parent, parent = stack.pop()
         if not node.states & (VISIBLE | SHOWING) or node.states & DEFUNCT:
+            continue
+        if _folded_label(node, parent):
+            continue
+        if _structural(node) and depth > 0:
+            stack.extend((child, depth, top, kept_parent, node) for child in reversed(node.children))
             continue
         kept.total += 1
         if len(kept.order) >= budget:
             kept.truncated = True
             continue
-        kept.order.append((node, depth, top))
-        stack.extend((child, depth + 1, top) for child in reversed(node.children))
+        kept.order.append((node, depth, top, kept_parent))
+        stack.extend((child, depth + 1, top, node.path, node) for child in reversed(node.children))
     return kept
 
 
-def _drop_offscreen(order: list[tuple[RawNode, int, int]]) -> list[tuple[RawNode, int, int]]:
+def _drop_offscreen(order: list[tuple[RawNode, int, int, str]]) -> list[tuple[RawNode, int, int, str]]:
     """Remove nodes with no area whose descendants have none either: GTK4 marks unmapped widgets visible."""
     keep: set[str] = set()
-    for node, _, _ in reversed(order):  # children come after parents, so walk backwards
+    for node, _, _, parent in reversed(order):  # descendants come after ancestors, so walk backwards
         has_area = node.extents is not None and node.extents[2] > 0 and node.extents[3] > 0
-        if has_area or any(child.path in keep for child in node.children):
+        if has_area or node.path in keep:
             keep.add(node.path)
+            keep.add(parent)
     return [entry for entry in order if entry[0].path in keep]
 
 
@@ -433,10 +492,10 @@ def _clean_name(name: str, role: str, window_relative: bool) -> tuple[str, str]:
 
 
 def _convert(
-    order: list[tuple[RawNode, int, int]], offsets: list[tuple[int, int]], app: AppInfo, out: list[UIElement]
+    order: list[tuple[RawNode, int, int, str]], offsets: list[tuple[int, int]], app: AppInfo, out: list[UIElement]
 ) -> None:
     ids: dict[str, int] = {}
-    for node, depth, top in order:
+    for node, depth, top, parent in order:
         element_id = len(out)
         ids[node.path] = element_id
         dx, dy = offsets[top] if top < len(offsets) else (0, 0)
@@ -447,6 +506,8 @@ def _convert(
         text, class_name = _clean_name(node.name, node.role, app.window_relative)
         if node.text is not None and (node.states & EDITABLE or node.role in TEXT_ROLES or not text):
             text = node.text
+        if not text and node.label:
+            text = node.label
         states = node.states
         out.append(
             UIElement(
@@ -464,7 +525,7 @@ def _convert(
                 enabled=bool(states & (SENSITIVE | ENABLED)),
                 focused=bool(states & FOCUSED),
                 depth=depth,
-                parent=ids.get(node.parent),
+                parent=ids.get(parent),
                 app=app.name,
                 class_name=class_name,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import time
 from pathlib import Path, PurePosixPath
@@ -40,6 +41,7 @@ class UbuntuBackend:
         launch_timeout: float = 30.0,
         call_timeout: float = 5.0,
         max_nodes: int = 2000,
+        desktop: Desktop | None = None,
     ) -> None:
         width, height = (int(v) for v in screen_size)
         if not (64 <= width <= 8192 and 64 <= height <= 8192):
@@ -54,7 +56,9 @@ class UbuntuBackend:
         self.launch_timeout = launch_timeout
         self.call_timeout = call_timeout
         self.max_nodes = max_nodes
-        self.desktop: Desktop | None = None
+        # A desktop passed in is shared (several apps on one screen, e.g. for benchmarks) and not closed here.
+        self.desktop: Desktop | None = desktop
+        self._owns_desktop = desktop is None
         self._loop: LoopThread | None = None
         self._atspi: AtspiTree | None = None
         self._input: XInput | None = None
@@ -67,10 +71,12 @@ class UbuntuBackend:
     # --- lifecycle --------------------------------------------------------------------------------------------
 
     def _ensure_desktop(self) -> None:
-        if self.desktop is not None and self.desktop.alive():
+        if self.desktop is not None and self.desktop.alive() and self._screen is not None:
             return
-        self._teardown()
-        self.desktop = Desktop(self.screen_size).start()
+        if self._owns_desktop or self.desktop is None or not self.desktop.alive():
+            self._teardown()
+            self._owns_desktop = True
+            self.desktop = Desktop(self.screen_size).start()
         try:
             self._loop = LoopThread()
             self._atspi = AtspiTree(self._loop, self.desktop.bus_address, call_timeout=self.call_timeout)
@@ -86,6 +92,8 @@ class UbuntuBackend:
         self._ensure_desktop()
         self._stop_app()
         assert self.desktop is not None
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)  # the last episode's app data must not leak
         self.home = self.desktop.new_profile()
         if self.app.prepare_profile is not None:
             self.app.prepare_profile(self.home)
@@ -179,7 +187,11 @@ class UbuntuBackend:
         if self._loop is not None:
             self._loop.close()
         if self.desktop is not None:
-            self.desktop.close()
+            if self._owns_desktop:
+                self.desktop.close()
+            elif self._proc is not None:
+                self.desktop.kill_app(self._proc)
+                processes.kill_tagged(self._app_token, grace=1.0, var=APP_MARKER_VAR)
         self._atspi = self._input = self._screen = self._loop = None
         self.desktop = None
         self._proc = None
@@ -195,7 +207,11 @@ class UbuntuBackend:
             raise BackendError("the desktop is not running; call reset()")
         if not self.desktop.alive():
             raise BackendError(f"the desktop {self.desktop.display} died (Xvfb or its session bus exited)")
-        return Snapshot(self._screen.grab(), self._snapshot_tree())
+        assert self._atspi is not None and self._input is not None
+        pending = self._atspi.begin_snapshot(max_nodes=self.max_nodes)  # D-Bus work runs on its own thread
+        screenshot = self._screen.grab()  # ... while this thread reads the screen and the window list
+        windows = self._input.top_windows()
+        return Snapshot(screenshot, self._atspi.finish_snapshot(pending, windows))
 
     def _settle(self, start: float, *, quiet: float | None = None, cap: float | None = None) -> bytes:
         """Wait until screen and accessibility events have been quiet for `quiet` s (or `cap` ran out).

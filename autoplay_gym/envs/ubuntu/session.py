@@ -184,15 +184,13 @@ class Desktop:
     # --- profiles and apps ------------------------------------------------------------------------------------
 
     def new_profile(self) -> Path:
-        """A fresh HOME with XDG dirs and deterministic GTK settings; the previous one is deleted."""
-        previous = self.root / f"home{self._profile_count}"
+        """A fresh HOME with XDG dirs and deterministic GTK settings (the caller deletes the ones it is done with)."""
         self._profile_count += 1
         home = self.root / f"home{self._profile_count}"
         for sub in ("config/gtk-3.0", "config/gtk-4.0", "data", "cache", "state", "Desktop", "Documents"):
             (home / sub).mkdir(parents=True, exist_ok=True)
         for gtk in ("gtk-3.0", "gtk-4.0"):
             (home / "config" / gtk / "settings.ini").write_text(GTK_SETTINGS)
-        shutil.rmtree(previous, ignore_errors=True)
         return home
 
     def app_env(self, home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
