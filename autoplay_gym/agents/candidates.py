@@ -26,6 +26,7 @@ class Candidate:
     action: dict[str, Any]
     target: dict[str, Any] | None = None  # descriptor of the element, for re-resolution
     element_key: str | None = None  # the element's identity across screens ("unique elements acted on")
+    group: int = 1  # visible siblings of the same role, itself included: big groups (keypads, lists) act alike
 
     @property
     def kind(self) -> str:
@@ -52,6 +53,10 @@ def element_candidates(
     one receives the click anyway.
     """
     visible = visible_ids(tree, screen)
+    groups: dict[tuple[int | None, str], int] = {}
+    for e in tree:
+        if e.id in visible:
+            groups[(e.parent, e.role)] = groups.get((e.parent, e.role), 0) + 1
     out: list[Candidate] = []
     for e in tree:
         if e.id not in visible or not e.enabled or not e.actionable:
@@ -69,7 +74,8 @@ def element_candidates(
             actions.append({"type": "click", "element": e.id})
         if e.scrollable:
             actions.append({"type": "scroll", "direction": scroll_direction, "element": e.id})
-        out.extend(Candidate(candidate_name(a, target), a, target, key) for a in actions)
+        group = groups.get((e.parent, e.role), 1)
+        out.extend(Candidate(candidate_name(a, target), a, target, key, group) for a in actions)
     return out
 
 

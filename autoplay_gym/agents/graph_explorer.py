@@ -26,6 +26,7 @@ from autoplay_gym.agents.ui_graph import Edge, ExplorationGraph
 from autoplay_gym.core.ui import UITree
 from autoplay_gym.tasks import Trajectory
 
+GROUP_SIZE = 4  # a candidate with more same-role siblings than this is deferred
 STALE_STEPS = 12  # steps without a new state or element before a stuck walk asks for a relaunch
 
 
@@ -162,11 +163,11 @@ class GraphExplorer:
         return pool[int(self.rng.integers(len(pool)))]
 
     def _pick(self, pool: list[Candidate]) -> Candidate:
-        """Elements that just appeared (a menu's items) first, then clicks and typing, then scrolls, then back;
-        ties broken by the seeded generator."""
+        """Elements that just appeared (a menu's items) first; members of big same-role groups (keypads, list
+        rows: they tend to act alike) after singletons; then scrolls, then back; ties broken by the seed."""
         order = self.rng.permutation(len(pool))
-        ranked = sorted(order, key=lambda i: (pool[i].element_key in self._prev_keys, pool[i].kind == "back",
-                                              pool[i].kind == "scroll"))
+        ranked = sorted(order, key=lambda i: (pool[i].element_key in self._prev_keys, pool[i].group > GROUP_SIZE,
+                                              pool[i].kind == "back", pool[i].kind == "scroll"))
         return pool[int(ranked[0])]
 
     def _plan_to(self, state: str, wanted: Callable[[str], list[str]], here: dict[str, Candidate]) -> bool:

@@ -116,7 +116,8 @@ class LLMClient:
     def complete_json(self, messages: Sequence[dict[str, Any]], schema: dict[str, Any], *, name: str = "reply",
                       validate: Callable[[Any], Any] | None = None) -> Any:
         """Ask for a JSON reply matching `schema`; `validate(data)` may raise ValueError to reject it (the model is
-        re-asked with the message) or return a converted value. Returns that value or raises `LLMError`."""
+        re-asked with the message; TypeError, KeyError and AttributeError count as rejections too, so odd data can
+        never escape as a crash) or return a converted value. Returns that value or raises `LLMError`."""
         started = time.monotonic()
         attempts: list[str] = []
         convo = [dict(m) for m in messages]
@@ -147,6 +148,10 @@ class LLMClient:
                 attempts.append(f"request {kind} after {time.monotonic() - started:.1f}s: {exc}")
                 self._sleep(tries, None)
                 continue
+            except openai.OpenAIError as exc:  # e.g. a 200 whose body is not a chat completion at all
+                attempts.append(f"unreadable response: {type(exc).__name__}: {str(exc)[:300]}")
+                self._sleep(tries, None)
+                continue
             self._remember(mode)
             content, finish = _content(reply)
             self._count(prompt_tokens=_usage(reply, "prompt_tokens"),
@@ -157,7 +162,7 @@ class LLMClient:
                 if error is not None:
                     raise ValueError(f"schema violation {explain(error)}")
                 result = validate(data) if validate is not None else data
-            except ValueError as exc:
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:  # any way the data can be unusable
                 cut = " (the reply was cut off at the token limit)" if finish == "length" else ""
                 attempts.append(f"invalid reply{cut}: {exc}")
                 convo += [{"role": "assistant", "content": (content or "")[:4000]},

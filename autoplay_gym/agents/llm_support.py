@@ -6,6 +6,7 @@ Model output is data: `extract_json` only ever calls `json`, and actions are che
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import string
@@ -55,17 +56,19 @@ def extract_json(text: str | None) -> Any:
         return json.loads(stripped)
     except json.JSONDecodeError as exc:
         first_error = exc
+    except RecursionError:  # absurdly deep nesting: not a reply worth reading
+        raise ValueError("the reply nests JSON too deeply") from None
     for label, body in _FENCE.findall(stripped):
         if label.lower() in _JSON_FENCE_LABELS:
             try:
                 return json.loads(body)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 continue
     decoder = json.JSONDecoder()
-    for match in re.finditer(r"\{", stripped):
+    for match in itertools.islice(re.finditer(r"\{", stripped), 64):  # bounded work on pathological replies
         try:
             value, _ = decoder.raw_decode(stripped, match.start())
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
         if isinstance(value, dict):
             return value

@@ -141,8 +141,17 @@ class Action:
         """The text form, e.g. `click(12)` or `type("hi", element=3)`; parses back to an equal Action."""
         data = self.to_dict()
         data.pop("type")
-        args = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in data.items())
+        args = ", ".join(f"{k}={_literal(v)}" for k, v in data.items())
         return f"{self.type}({args})"
+
+
+def _literal(value: Any) -> str:
+    """A Python literal for the text form (strings double-quoted, non-ASCII kept readable)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    return repr(value)
 
 
 def parse_action(raw: Any) -> Action:
@@ -186,8 +195,8 @@ def parse_text_action(text: str) -> Action:
     if kind not in _FIELDS:
         raise ActionError(f"unknown action type {kind!r}; expected one of {', '.join(ACTION_TYPES)}")
     try:
-        args = [ast.literal_eval(a) for a in node.args]
-        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords if kw.arg is not None}
+        args = [_literal_value(a) for a in node.args]
+        kwargs = {kw.arg: _literal_value(kw.value) for kw in node.keywords if kw.arg is not None}
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         raise ActionError(f"action arguments must be literals (numbers, strings, lists): {stripped[:80]!r}") from None
     if any(kw.arg is None for kw in node.keywords):
@@ -209,6 +218,16 @@ def parse_text_action(text: str) -> Action:
             raise ActionError(f"{kind}() got argument {key!r} twice")
         data[key] = value
     return _validated(data)
+
+
+_JSON_NAMES = {"true": True, "false": False, "null": None}
+
+
+def _literal_value(node: ast.expr) -> Any:
+    """`ast.literal_eval`, plus JSON's true/false/null, which models often write in the text form."""
+    if isinstance(node, ast.Name) and node.id in _JSON_NAMES:
+        return _JSON_NAMES[node.id]
+    return ast.literal_eval(node)
 
 
 def from_space_sample(sample: Mapping[str, Any]) -> Action:

@@ -61,7 +61,7 @@ def make_action_space(width: int, height: int, max_elements: int = MAX_ELEMENTS)
             "type": spaces.Discrete(len(ACTION_TYPES)),
             "element": spaces.Discrete(max_elements + 1, start=-1),
             "point": spaces.MultiDiscrete([width, height, width, height]),
-            "text": UnicodeText(MAX_SAMPLE_TEXT),
+            "text": UnicodeText(MAX_SAMPLE_TEXT, min_length=1),
             "clear": spaces.Discrete(2),
             "direction": spaces.Discrete(len(DIRECTIONS)),
             "key": spaces.Discrete(len(KEY_NAMES)),

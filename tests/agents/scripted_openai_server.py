@@ -43,7 +43,16 @@ class Hang:
     then: Reply = field(default_factory=lambda: Reply("{}"))
 
 
-Script = Union[Reply, Fail, Hang]
+@dataclass
+class Raw:
+    """Any HTTP answer, byte for byte (e.g. a proxy's HTML error page with status 200)."""
+
+    status: int
+    body: bytes
+    content_type: str = "text/html"
+
+
+Script = Union[Reply, Fail, Hang, Raw]
 
 
 class ScriptedOpenAIServer:
@@ -125,6 +134,9 @@ class ScriptedOpenAIServer:
                 if isinstance(answer, Hang):
                     server._stopping.wait(answer.seconds)
                     answer = answer.then
+                if isinstance(answer, Raw):
+                    self._send_bytes(answer.status, answer.body, answer.content_type)
+                    return
                 if isinstance(answer, Fail):
                     self._send(answer.status, {"error": {"message": answer.message, "type": "scripted"}},
                                answer.headers)
@@ -133,10 +145,13 @@ class ScriptedOpenAIServer:
                 self._send(200, completion(body.get("model", ""), content, answer))
 
             def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-                data = json.dumps(payload).encode("utf-8")
+                self._send_bytes(status, json.dumps(payload).encode("utf-8"), "application/json", headers)
+
+            def _send_bytes(self, status: int, data: bytes, content_type: str,
+                            headers: dict[str, str] | None = None) -> None:
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(data)))
                     for key, value in (headers or {}).items():
                         self.send_header(key, value)

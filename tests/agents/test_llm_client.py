@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.agents.scripted_openai_server import Fail, Hang, Reply, ScriptedOpenAIServer, image_urls, user_text
+from tests.agents.scripted_openai_server import Fail, Hang, Raw, Reply, ScriptedOpenAIServer, image_urls, user_text
 
 from autoplay_gym.agents.llm import LLMClient, LLMError
 from autoplay_gym.agents.llm_images import decode_data_url
@@ -181,3 +181,22 @@ def test_base_url_and_key_come_from_the_environment(server, monkeypatch):
     server.script(Reply(GOOD))
     assert LLMClient(backoff=0.0, vision=False).complete_json(ASK, SCHEMA)["n"] == 3
     assert server.headers[0]["authorization"] == "Bearer env-key"
+
+
+def test_a_200_that_is_not_a_completion_is_retried(server):
+    server.script(Raw(200, b"<html>proxy error</html>"), Raw(200, b'{"choices": []}', "application/json"),
+                  Reply(GOOD))
+    client = client_for(server)
+    assert client.complete_json(ASK, SCHEMA)["n"] == 3
+    assert client.stats.requests == 3
+
+
+def test_odd_data_in_a_validate_hook_is_a_rejection_not_a_crash(server):
+    server.script(Reply('{"n": 1, "word": "a"}'), Reply('{"n": 2, "word": "b"}'))
+    client = client_for(server, max_attempts=2)
+    with pytest.raises(LLMError, match="KeyError"):
+        client.complete_json(ASK, SCHEMA, validate=lambda data: data["missing"])
+    deep = "[" * 100_000 + "]" * 100_000
+    server.script(Reply(deep), Reply("{" * 50_000))
+    with pytest.raises(LLMError, match="invalid reply"):
+        client.complete_json(ASK, SCHEMA)

@@ -1,0 +1,38 @@
+# Everything a fresh Debian machine needs, idempotently: system packages, ./.venv, the package (editable).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMPS := .cache/stamps
+EXTRAS ?= dev
+
+.PHONY: setup system venv demo test bench clean
+
+setup: system venv
+
+system:
+	@bash scripts/install-system-packages.sh
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+# Reinstall only when the packaging metadata changed (or the venv is new).
+$(STAMPS)/install-$(EXTRAS): setup.cfg pyproject.toml | $(PY)
+	@mkdir -p $(STAMPS)
+	$(PIP) install -e '.[$(EXTRAS)]'
+	@touch $@
+
+venv: $(STAMPS)/install-$(EXTRAS)
+
+demo: system venv
+	$(VENV)/bin/autoplay demo
+
+test: system venv
+	$(VENV)/bin/pytest
+
+bench: system venv
+	$(PY) benchmarks/observe.py
+
+clean:
+	rm -rf $(STAMPS) .pytest_cache

@@ -1,0 +1,1 @@
+"""The simulated apps: the launcher, Contacts, Simple Calendar Pro and Pro Expense."""
