@@ -24,6 +24,10 @@ class DeviceError(BackendError):
     """The adb server or the device failed, vanished or answered with an error."""
 
 
+class CommandRejected(DeviceError):
+    """The device answered, with an error: the command cannot apply (bad argument, missing app, old Android)."""
+
+
 class _Connection(AdbConnection):
     def _safe_connect(self):  # noqa: D401 - adbutils hook
         """Connect or fail: no `adb start-server` fallback."""

@@ -20,7 +20,7 @@ from autoplay_gym.core.errors import ActionError, BackendError
 from autoplay_gym.core.spaces import MAX_ELEMENTS
 from autoplay_gym.core.ui import Bounds, UIElement, UITree
 from autoplay_gym.envs.android import gestures, keys
-from autoplay_gym.envs.android.adb import DEFAULT_HOST, DEFAULT_PORT, DeviceError, connect
+from autoplay_gym.envs.android.adb import DEFAULT_HOST, DEFAULT_PORT, CommandRejected, DeviceError, connect
 from autoplay_gym.envs.android.apps import ANDROID_APPS, AndroidApp, app_for, find_app
 from autoplay_gym.envs.android.device import AndroidDevice, decode_png, wait_until
 from autoplay_gym.envs.android.hierarchy import parse_hierarchy
@@ -47,7 +47,7 @@ class AndroidBackend:
         launch_timeout: float = 30.0,
         reconnect_timeout: float = 10.0,
         settle_cap: float = 3.0,
-        focus_cap: float = 2.0,
+        focus_cap: float = 5.0,
         max_nodes: int = MAX_ELEMENTS,
     ) -> None:
         self.app = app
@@ -99,7 +99,9 @@ class AndroidBackend:
         unknown = set(options) - set(RESET_OPTIONS)
         if unknown:
             raise ValueError(f"unknown reset options {sorted(unknown)}; the Android env takes {list(RESET_OPTIONS)}")
-        clear = bool(options.get("clear_data", self.clear_data))
+        clear = options.get("clear_data", self.clear_data)
+        if not isinstance(clear, bool):
+            raise ValueError(f"reset option clear_data must be true or false, got {clear!r}")
         self._launched = False
         self._ensure_connected()
         device, package = self.device, self.app.package
@@ -168,6 +170,8 @@ class AndroidBackend:
     def _guard(self, call: Callable[[], Any]) -> Any:
         try:
             return call()
+        except CommandRejected as exc:  # the device is fine; the action cannot apply
+            raise ActionError(str(exc)) from None
         except DeviceError as exc:
             if not self.device.alive():
                 self._lost = str(exc)
@@ -193,12 +197,7 @@ class AndroidBackend:
         return self._visible(tree[action.element]).center
 
     def _visible(self, element: UIElement) -> Bounds:
-        if element.bounds is None:
-            raise ActionError(f"element {element.id} ({element.role} {element.text!r}) has no position on screen")
-        visible = element.bounds.clip(*self.screen_size)
-        if visible.empty:
-            raise ActionError(f"element {element.id} ({element.role} {element.text!r}) is off screen")
-        return visible
+        return gestures.visible_bounds(element, *self.screen_size)
 
     def _do_click(self, action: Action, tree: UITree) -> Snapshot:
         return self._input([gestures.tap(*self._point(action, tree))])
@@ -216,17 +215,8 @@ class AndroidBackend:
         if action.element is not None:
             region = self._visible(tree[action.element])
         else:
-            region = self._scroll_region(tree)
+            region = gestures.scroll_region(tree, *self.screen_size)
         return self._input([gestures.scroll(region, action.direction or "down")])
-
-    def _scroll_region(self, tree: UITree) -> Bounds:
-        """The largest visible scrollable element, else the middle of the screen (clear of the system bars)."""
-        width, height = self.screen_size
-        scrollables = [e.bounds.clip(width, height) for e in tree if e.scrollable and e.bounds is not None]
-        scrollables = [b for b in scrollables if not b.empty]
-        if scrollables:
-            return max(scrollables, key=lambda b: b.width * b.height)
-        return Bounds(0, height // 10, width, height - height // 10)
 
     def _do_type(self, action: Action, tree: UITree) -> Snapshot:
         commands = gestures.type_text(action.text or "")  # refuses untypeable text before touching the device
@@ -235,7 +225,11 @@ class AndroidBackend:
         if action.element is not None:
             x, y = self._visible(tree[action.element]).center
             self.device.run_input([gestures.tap(x, y)])
-            wait_until(self._editable_focused, self.focus_cap, 0.02)  # the keyboard targets the focused field
+            if not wait_until(self._editable_focused, self.focus_cap, 0.02):  # keys go to the focused field
+                raise ActionError(
+                    f"element {action.element} was tapped but no text field took the focus within "
+                    f"{self.focus_cap:g} s, so nothing was typed"
+                )
         return self._input(commands)
 
     def _editable_focused(self) -> bool:
@@ -257,17 +251,12 @@ class AndroidBackend:
     def _do_open_app(self, action: Action, tree: UITree) -> Snapshot:
         name = action.app or ""
         app = find_app(name)
-        try:
-            if app is not None:
-                self.device.start_activity(app.activity)
-            elif _PACKAGE.fullmatch(name):
-                self.device.launch_package(name)
-            else:
-                raise ActionError(f"unknown app {name!r}; open_app takes a package name or one of {', '.join(ANDROID_APPS)}")
-        except DeviceError as exc:
-            if self.device.alive():  # the device answered: the app is not there
-                raise ActionError(str(exc)) from None
-            raise
+        if app is not None:
+            self.device.start_activity(app.activity)
+        elif _PACKAGE.fullmatch(name):
+            self.device.launch_package(name)
+        else:
+            raise ActionError(f"unknown app {name!r}; open_app takes a package name or one of {', '.join(ANDROID_APPS)}")
         return self._settled()
 
     def _do_wait(self, action: Action, tree: UITree) -> None:

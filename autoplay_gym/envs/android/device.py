@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import closing
 from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 
@@ -22,7 +23,7 @@ import numpy as np
 from adbutils import AdbDevice
 from PIL import Image
 
-from autoplay_gym.envs.android.adb import ADB_ERRORS, BoundedClient, DeviceError, describe
+from autoplay_gym.envs.android.adb import ADB_ERRORS, BoundedClient, CommandRejected, DeviceError, describe
 from autoplay_gym.envs.android.content import parse_rows, query_command
 
 DUMP_PATH = "/data/local/tmp/autoplay_gym_window_dump.xml"
@@ -132,7 +133,7 @@ class AndroidDevice:
             return
         out = self.shell(" && ".join(commands)).strip()
         if out:
-            raise DeviceError(f"{self.serial}: the device rejected `{_short(commands[0])}`: {out.splitlines()[0][:200]}")
+            raise CommandRejected(f"{self.serial}: the device rejected `{_short(commands[0])}`: {out.splitlines()[0][:200]}")
 
     # --- apps -------------------------------------------------------------------------------------------------
 
@@ -150,13 +151,13 @@ class AndroidDevice:
     def start_activity(self, component: str) -> None:
         out = self.shell(f"am start -n {shlex.quote(component)}")
         if "Error" in out or "Exception" in out:
-            raise DeviceError(f"{self.serial}: am start -n {component} failed: {_first_error(out)}")
+            raise CommandRejected(f"{self.serial}: am start -n {component} failed: {_first_error(out)}")
 
     def launch_package(self, package: str) -> None:
         """Start a package's launcher activity, the way tapping its icon does (for packages not in the catalog)."""
         out = self.shell(f"monkey -p {shlex.quote(package)} -c android.intent.category.LAUNCHER 1")
         if "No activities found" in out or "monkey aborted" in out or "Events injected: 1" not in out:
-            raise DeviceError(f"{self.serial}: cannot launch {package}: {_first_error(out)}")
+            raise CommandRejected(f"{self.serial}: cannot launch {package}: {_first_error(out)}")
 
     # --- state queries for verifiers --------------------------------------------------------------------------
 
@@ -184,33 +185,42 @@ class AndroidDevice:
         with tempfile.TemporaryDirectory(prefix="autoplay-sqlite-") as tmp:
             local = Path(tmp) / path.name
             if not self._pull_if_present(db_path, local):
-                raise DeviceError(
-                    f"{self.serial}: no readable database at {db_path} (has the app created it yet? on a real device "
-                    "app data needs `adb root`, which google_apis images allow)"
-                )
+                raise DeviceError(f"{self.serial}: no database at {db_path} (has the app created it yet?)")
             for suffix in ("-wal", "-journal"):
                 self._pull_if_present(db_path + suffix, Path(tmp) / (path.name + suffix))
             try:
-                with sqlite3.connect(local, timeout=5.0) as conn:
+                with closing(sqlite3.connect(local, timeout=5.0)) as conn:
                     conn.row_factory = sqlite3.Row
                     rows = [dict(row) for row in conn.execute(sql, tuple(params))]
-                conn.close()
             except sqlite3.Error as exc:
                 raise DeviceError(f"query on {db_path} failed: {exc} (sql: {sql[:200]})") from None
             return rows
 
     def _pull_if_present(self, remote: str, local: Path) -> bool:
+        """Copy `remote` to `local`: over sync when adbd can read it (root adbd, readable files), else as root
+        through `su 0 cat` on a shell-v2 stream (separate stderr and an exit code tell "missing" from content).
+        False when the file does not exist."""
         with self._lock:
-            self.calls["sync"] += 1
-        sync = self.adb.sync
+            self.calls["pull"] += 1
         try:
-            info = sync.stat(remote)
-            if not info.mode or not info.mode & 0o100000:  # missing, unreadable, or not a regular file
-                return False
-            sync.pull_file(remote, local)
+            info = self.adb.sync.stat(remote)
+            if info.mode & 0o170000 == 0o100000:  # a regular file adbd can see
+                self.adb.sync.pull_file(remote, local)
+                return True
+            result = self.adb.shell2(f"su 0 cat {shlex.quote(remote)}", timeout=self.call_timeout, encoding=None,
+                                     v2=True)
         except ADB_ERRORS as exc:
             raise DeviceError(f"{self.serial}: pulling {remote} failed: {describe(exc)}") from None
-        return True
+        if result.returncode == 0:
+            local.write_bytes(result.stdout)
+            return True
+        message = result.stderr.decode("utf-8", errors="replace").strip()
+        if "No such file" in message:
+            return False
+        raise DeviceError(
+            f"{self.serial}: cannot read {remote} ({message[:200] or 'exit ' + str(result.returncode)}); app data "
+            "needs `adb root` or `su` (google_apis emulator images have both)"
+        )
 
 
 def decode_png(data: bytes, size: tuple[int, int] | None, serial: str = "") -> np.ndarray:
@@ -240,8 +250,10 @@ def _short(command: str) -> str:
 
 
 def _first_error(output: str) -> str:
+    """The most telling line: `Error: Activity class {...} does not exist.` rather than `Error type 3`."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    for line in lines:
-        if "Error" in line or "Exception" in line or "No activities" in line:
-            return line[:200]
-    return (lines[-1][:200] if lines else "no output")
+    for markers in (("Error:", "Exception:", "No activities"), ("Error", "Exception")):
+        for line in lines:
+            if any(marker in line for marker in markers):
+                return line[:200]
+    return lines[-1][:200] if lines else "no output"

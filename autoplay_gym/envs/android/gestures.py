@@ -13,13 +13,33 @@ from __future__ import annotations
 import shlex
 
 from autoplay_gym.core.errors import ActionError
-from autoplay_gym.core.ui import Bounds
+from autoplay_gym.core.ui import Bounds, UIElement, UITree
 
 SWIPE_MS = 300
 SCROLL_MS = 400
 LONG_PRESS_MS = 1000
 TEXT_CHUNK = 200
 SCROLL_SPAN = 0.4  # the finger travels this fraction of the region, centred on its middle
+
+
+def visible_bounds(element: UIElement, width: int, height: int) -> Bounds:
+    """The part of an element on the screen; `ActionError` if it has no position or lies off screen."""
+    if element.bounds is None:
+        raise ActionError(f"element {element.id} ({element.role} {element.text!r}) has no position on screen")
+    visible = element.bounds.clip(width, height)
+    if visible.empty:
+        raise ActionError(f"element {element.id} ({element.role} {element.text!r}) is off screen")
+    return visible
+
+
+def scroll_region(tree: UITree, width: int, height: int) -> Bounds:
+    """Where a scroll without an element goes: the largest visible scrollable element, else the middle of the
+    screen (clear of the status and navigation bars)."""
+    regions = [e.bounds.clip(width, height) for e in tree if e.scrollable and e.bounds is not None]
+    regions = [b for b in regions if not b.empty]
+    if regions:
+        return max(regions, key=lambda b: b.width * b.height)
+    return Bounds(0, height // 10, width, height - height // 10)
 
 
 def tap(x: int, y: int) -> str:

@@ -7,13 +7,15 @@ The simulator is started in-process on a free loopback port; a real device is re
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import gymnasium as gym
 import pytest
 
 import autoplay_gym  # noqa: F401
-from autoplay_gym.envs.android.backend import AndroidEnv
+
+if TYPE_CHECKING:  # the simulator's own tests below this folder need none of the client modules
+    from autoplay_gym.envs.android.backend import AndroidEnv
 
 REAL = os.environ.get("ANDROID_SERIAL")
 DEVICES = [

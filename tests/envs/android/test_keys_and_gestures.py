@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from autoplay_gym.core.errors import ActionError
-from autoplay_gym.core.ui import Bounds
+from autoplay_gym.core.ui import Bounds, UIElement, UITree
 from autoplay_gym.envs.android import gestures, keys
 
 
@@ -119,3 +119,16 @@ def test_scroll_down_moves_the_finger_up_inside_the_region():
     assert y1 < y2
     with pytest.raises(ActionError):
         gestures.scroll(region, "sideways")
+
+
+def test_visible_bounds_and_scroll_region():
+    on = UIElement(0, "list", bounds=Bounds(0, 300, 1080, 2600), scrollable=True)
+    small = UIElement(1, "list", bounds=Bounds(0, 0, 100, 100), scrollable=True)
+    off = UIElement(2, "label", bounds=Bounds(2000, 0, 2100, 50))
+    nowhere = UIElement(3, "label")
+    assert gestures.visible_bounds(on, 1080, 2400) == Bounds(0, 300, 1080, 2400)
+    for element in (off, nowhere):
+        with pytest.raises(ActionError, match="off screen|no position"):
+            gestures.visible_bounds(element, 1080, 2400)
+    assert gestures.scroll_region(UITree([small, on, off]), 1080, 2400) == Bounds(0, 300, 1080, 2400)
+    assert gestures.scroll_region(UITree([off]), 1080, 2400) == Bounds(0, 240, 1080, 2160)
