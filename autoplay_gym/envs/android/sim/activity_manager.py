@@ -43,7 +43,7 @@ def identity_hash(*parts: object) -> str:
 
 
 class ActivityManager:
-    def __init__(self, device: "Device") -> None:
+    def __init__(self, device: Device) -> None:
         self.device = device
         self._next_task_id = 1
         self.tasks: list[Task] = []  # bottom .. top

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from autoplay_gym.envs.android.sim.activity_manager import ActivityManager
 from autoplay_gym.envs.android.sim.apps.base import Intent
@@ -24,6 +25,7 @@ from autoplay_gym.envs.android.sim.shell.streams import STDERR, STDOUT, OrderedO
 from autoplay_gym.envs.android.sim.ui.widgets import Frame
 
 PHYSICAL_WIDTH, PHYSICAL_HEIGHT, PHYSICAL_DENSITY = 1080, 2400, 420
+TOAST_SECONDS = 3.5  # Toast.LENGTH_LONG; toasts are drawn on screenshots but are not part of an app's dump
 
 PROPERTIES = {
     "ro.build.version.sdk": "33", "ro.build.version.release": "13", "ro.build.version.codename": "REL",
@@ -87,6 +89,8 @@ class Device:
             (self.fs.host_path(f"/data/data/{name}")).mkdir(parents=True, exist_ok=True)
         self.contacts = ContactsProvider(lambda: self.fs.host_path(DB_DEVICE_PATH), self.now_ms)
         self.commands = command_table()
+        self.pending_touch: tuple[int, int] | None = None
+        self._toast: tuple[str, float] | None = None
         self.input = InputManager(self)
         self.am = ActivityManager(self)
 
@@ -104,11 +108,17 @@ class Device:
     def set_time(self, moment: dt.datetime) -> None:
         self.clock_offset = (moment - dt.datetime.now(dt.timezone.utc)).total_seconds()
 
-    def data_dir_of(self, package: str) -> Path:
+    def data_dir(self, package: str) -> Path:
+        """The host directory behind /data/data/<package>."""
         return self.fs.host_path(f"/data/data/{package}")
 
-    def data_dir(self, package: str) -> Path:  # AppContext name
-        return self.data_dir_of(package)
+    def toast(self, text: str) -> None:
+        self._toast = (text, time.monotonic() + TOAST_SECONDS)
+
+    def current_toast(self) -> str | None:
+        if self._toast is None or time.monotonic() > self._toast[1]:
+            return None
+        return self._toast[0]
 
     def start_activity(self, intent: Intent) -> None:
         self.am.start(intent)

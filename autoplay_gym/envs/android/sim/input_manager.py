@@ -41,7 +41,7 @@ def keycode_from_string(name: str) -> int:
 
 
 class InputManager:
-    def __init__(self, device: "Device") -> None:
+    def __init__(self, device: Device) -> None:
         self.device = device
 
     def tap(self, x: int, y: int) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from autoplay_gym.envs.android.sim.apps.base import AppContext, SimApp
 from autoplay_gym.envs.android.sim.apps.calendar_app import CalendarApp

@@ -7,15 +7,17 @@ database) whenever the device needs a picture, a dump or a hit test.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from autoplay_gym.envs.android.sim.ui.view import View, Window
 from autoplay_gym.envs.android.sim.ui.widgets import Frame, TextField, decor
 
 if TYPE_CHECKING:
     from autoplay_gym.envs.android.sim.apps.contacts_provider import ContactsProvider
+    from autoplay_gym.envs.android.sim.fs import DeviceFS
 
 
 @dataclass
@@ -71,13 +73,17 @@ def short_component(component: str) -> str:
 class AppContext(Protocol):
     """Device services an app may use."""
 
+    fs: DeviceFS
+
     def frame(self) -> Frame: ...
     def now(self) -> dt.datetime: ...
+    def now_ms(self) -> int: ...
+    def toast(self, text: str) -> None: ...
     def data_dir(self, package: str) -> Path: ...
     def start_activity(self, intent: Intent) -> None: ...
     def go_home(self) -> None: ...
     @property
-    def contacts(self) -> "ContactsProvider": ...
+    def contacts(self) -> ContactsProvider: ...
 
 
 class Screen:
@@ -91,6 +97,10 @@ class Screen:
     def back(self) -> bool:
         """Handle BACK inside the screen (e.g. close a search); False lets the app pop the screen."""
         return False
+
+    def initial_focus(self) -> TextField | None:
+        """The field that has focus (and the keyboard) when the screen opens."""
+        return None
 
 
 class SimApp:
@@ -116,15 +126,15 @@ class SimApp:
 
     # -- lifecycle -------------------------------------------------------------------------------------------
     def start(self, intent: Intent, cold: bool) -> None:
-        """Handle a launch; the default shows the main screen on a cold start or a LAUNCHER intent."""
-        if cold or not self.screens or "android.intent.category.LAUNCHER" in intent.categories:
-            if cold or not self.screens:
-                self.reset()
+        """Handle a launch: a cold start shows the main screen; bringing a running app to the front (a
+        LAUNCHER intent from the launcher or monkey) keeps whatever screen it was on."""
+        if cold or not self.screens:
+            self.reset()
 
     def reset(self) -> None:
         self.screens = [self.main_screen()]
         self.dialog = None
-        self.focus = None
+        self.focus = self.screens[0].initial_focus()
 
     def main_screen(self) -> Screen:
         raise NotImplementedError
@@ -132,7 +142,7 @@ class SimApp:
     def push(self, screen: Screen) -> None:
         self.screens.append(screen)
         self.dialog = None
-        self.focus = None
+        self.focus = screen.initial_focus()
 
     def pop(self) -> None:
         """Leave the current screen; an app whose last screen closes finishes (the device drops its task)."""
@@ -164,7 +174,7 @@ class SimApp:
     def back(self) -> None:
         """KEYCODE_BACK: hide the keyboard focus, close a dialog, let the screen react, else pop it."""
         if self.dialog is not None:
-            self.dialog = None
+            self.dismiss_dialog()
             return
         if self.screens and self.screens[-1].back():
             return
@@ -184,3 +194,4 @@ class SimApp:
 
     def dismiss_dialog(self) -> None:
         self.dialog = None
+        self.focus = None

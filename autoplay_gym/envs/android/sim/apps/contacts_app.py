@@ -8,9 +8,20 @@ from autoplay_gym.envs.android.sim.apps.base import Intent, Screen, SimApp
 from autoplay_gym.envs.android.sim.apps.contacts_editor import EDITOR, EditorScreen, split_name
 from autoplay_gym.envs.android.sim.apps.contacts_provider import PHONE_TYPES, Contact
 from autoplay_gym.envs.android.sim.ui.view import Style, View, Window
-from autoplay_gym.envs.android.sim.ui.widgets import (SECONDARY_TEXT, SURFACE_VARIANT, Frame, ScrollState,
-                                                      TextField, alert_dialog, edit_text, fab, image_button,
-                                                      scroll_list, text_view, toolbar)
+from autoplay_gym.envs.android.sim.ui.widgets import (
+    SECONDARY_TEXT,
+    SURFACE_VARIANT,
+    Frame,
+    ScrollState,
+    TextField,
+    alert_dialog,
+    edit_text,
+    fab,
+    image_button,
+    scroll_list,
+    text_view,
+    toolbar,
+)
 
 PACKAGE = "com.google.android.contacts"
 PEOPLE = "com.android.contacts.activities.PeopleActivity"
@@ -42,7 +53,7 @@ def matches(contact: Contact, query: str) -> bool:
     return bool(digits) and any(digits in "".join(c for c in n if c.isdigit()) for n, _ in contact.phones)
 
 
-def contact_rows(app: "ContactsApp", frame: Frame, contacts: list[Contact], *, sections: bool) -> list:
+def contact_rows(app: ContactsApp, frame: Frame, contacts: list[Contact], *, sections: bool) -> list:
     """(height, builder) rows: a Favorites block, then contacts under letter headers."""
     rows: list = []
     row_h, header_h = frame.dp(64), frame.dp(40)
@@ -81,7 +92,7 @@ def contact_rows(app: "ContactsApp", frame: Frame, contacts: list[Contact], *, s
 class ListScreen(Screen):
     activity = PEOPLE
 
-    def __init__(self, app: "ContactsApp") -> None:
+    def __init__(self, app: ContactsApp) -> None:
         self.app = app
         self.scroll = ScrollState()
 
@@ -112,10 +123,13 @@ class ListScreen(Screen):
 class SearchScreen(Screen):
     activity = PEOPLE
 
-    def __init__(self, app: "ContactsApp") -> None:
+    def __init__(self, app: ContactsApp) -> None:
         self.app = app
         self.query = TextField("Search contacts")
         self.scroll = ScrollState()
+
+    def initial_focus(self) -> TextField | None:
+        return self.query
 
     def build(self, frame: Frame) -> list[View]:
         top = frame.status_bar
@@ -148,7 +162,7 @@ class SearchScreen(Screen):
 class DetailScreen(Screen):
     activity = QUICK_CONTACT
 
-    def __init__(self, app: "ContactsApp", contact_id: int) -> None:
+    def __init__(self, app: ContactsApp, contact_id: int) -> None:
         self.app = app
         self.contact_id = contact_id
 
@@ -200,7 +214,7 @@ class ContactsApp(SimApp):
     launch_activity = PEOPLE
     activities = (PEOPLE, QUICK_CONTACT, "com.android.contacts.activities.ContactEditorActivity")
     icon_color = "#0b57d0"
-    icon_glyph = "👤"
+    icon_glyph = "☻"
 
     def main_screen(self) -> Screen:
         return ListScreen(self)
@@ -234,9 +248,7 @@ class ContactsApp(SimApp):
             self.reset()
 
     def open_search(self) -> None:
-        screen = SearchScreen(self)
-        self.push(screen)
-        self.focus = screen.query
+        self.push(SearchScreen(self))
 
     def open_contact(self, contact_id: int) -> None:
         self.push(DetailScreen(self, contact_id))

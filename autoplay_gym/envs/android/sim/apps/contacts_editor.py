@@ -8,8 +8,15 @@ from typing import TYPE_CHECKING
 from autoplay_gym.envs.android.sim.apps.base import Screen
 from autoplay_gym.envs.android.sim.apps.contacts_provider import PHONE_TYPES, Contact
 from autoplay_gym.envs.android.sim.ui.view import Style, View, Window
-from autoplay_gym.envs.android.sim.ui.widgets import (SECONDARY_TEXT, Frame, TextField, alert_dialog, button,
-                                                      edit_text, toolbar)
+from autoplay_gym.envs.android.sim.ui.widgets import (
+    SECONDARY_TEXT,
+    Frame,
+    TextField,
+    alert_dialog,
+    button,
+    edit_text,
+    toolbar,
+)
 
 if TYPE_CHECKING:
     from autoplay_gym.envs.android.sim.apps.contacts_app import ContactsApp
@@ -27,7 +34,7 @@ def split_name(name: str) -> tuple[str, str]:
 class EditorScreen(Screen):
     activity = EDITOR
 
-    def __init__(self, app: "ContactsApp", contact: Contact | None, *, given: str = "", family: str = "",
+    def __init__(self, app: ContactsApp, contact: Contact | None, *, given: str = "", family: str = "",
                  phone: str = "", email: str = "") -> None:
         self.app = app
         self.contact_id = contact.id if contact else None
@@ -42,6 +49,9 @@ class EditorScreen(Screen):
                        TextField("Phone", phone, numeric=True), TextField("Email", email)]
         self._initial = self._values()
 
+    def initial_focus(self) -> TextField | None:
+        return self.fields[0] if self.contact_id is None else None
+
     def _values(self) -> tuple:
         return tuple(f.value for f in self.fields) + (self.phone_type,)
 
@@ -53,12 +63,12 @@ class EditorScreen(Screen):
         title = "Edit contact" if self.contact_id else "Create contact"
         save = button((0, 0, frame.dp(88), frame.dp(40)), "Save", self.save, rid=f"{self.app.package}:id/"
                       "editor_menu_save_button", filled=True)
-        views: list[View] = [toolbar(frame, self.app.package, title, top=frame.status_bar, navigate_up=self.back_pressed,
-                                     up_desc="Cancel", up_glyph="✕", actions=[save])]
+        views: list[View] = [toolbar(frame, self.app.package, title, top=frame.status_bar,
+                                     navigate_up=self.back_pressed, up_desc="Cancel", up_glyph="✕", actions=[save])]
         top = frame.status_bar + frame.dp(80)
         field_h, gap = frame.dp(56), frame.dp(16)
         left, right = frame.dp(56), frame.width - frame.dp(16)
-        icons = ("👤", "", "☎", "✉")
+        icons = ("☻", "", "☎", "✉")
         for index, field_ in enumerate(self.fields):
             if icons[index]:
                 views.append(View("android.widget.ImageView", (frame.dp(16), top + frame.dp(16), frame.dp(40),

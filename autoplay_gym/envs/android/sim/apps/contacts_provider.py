@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 PACKAGE = "com.android.providers.contacts"
 DB_DEVICE_PATH = f"/data/data/{PACKAGE}/databases/contacts2.db"

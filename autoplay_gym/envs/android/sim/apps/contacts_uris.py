@@ -9,8 +9,14 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from autoplay_gym.envs.android.sim.apps.contacts_provider import (EMAIL, NAME, PHONE, ContactsProvider,
-                                                               ProviderError, normalize_number)
+from autoplay_gym.envs.android.sim.apps.contacts_provider import (
+    EMAIL,
+    NAME,
+    PHONE,
+    ContactsProvider,
+    ProviderError,
+    normalize_number,
+)
 
 _DATA_BASE = """SELECT d._id AS _id, d.raw_contact_id AS raw_contact_id, r.contact_id AS contact_id,
   m.mimetype AS mimetype, d.is_primary AS is_primary, d.is_super_primary AS is_super_primary,

@@ -3,9 +3,9 @@ and the all-apps drawer that a swipe up opens, with the ids of the real launcher
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from autoplay_gym.envs.android.sim.apps.base import Intent, Screen, SimApp
+from autoplay_gym.envs.android.sim.apps.base import AppContext, Intent, Screen, SimApp
 from autoplay_gym.envs.android.sim.ui.view import Style, View
 from autoplay_gym.envs.android.sim.ui.widgets import Frame, ScrollState, scroll_list, text_view
 
@@ -25,7 +25,7 @@ class LauncherApp(SimApp):
     launch_activity = ACTIVITY
     activities = (ACTIVITY,)
 
-    def __init__(self, ctx, launchables: Callable[[], list[type[SimApp]]]) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: AppContext, launchables: Callable[[], list[type[SimApp]]]) -> None:
         super().__init__(ctx)
         self.launchables = launchables
 

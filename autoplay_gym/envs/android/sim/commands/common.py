@@ -17,14 +17,15 @@ JAVA_EXIT = 255
 class CommandFailure(Exception):
     """A framework command threw; reported like `cmd` reports uncaught exceptions (stderr, exit 255)."""
 
-    def __init__(self, exception: str, message: str, where: str = "com.android.server.am.ActivityManagerShellCommand") -> None:
+    def __init__(self, exception: str, message: str,
+                 where: str = "com.android.server.am.ActivityManagerShellCommand") -> None:
         super().__init__(message)
         self.exception = exception
         self.message = message
         self.where = where
 
 
-def device_of(sh: Shell) -> "Device":
+def device_of(sh: Shell) -> Device:
     return cast("Device", sh.host)
 
 

@@ -6,22 +6,30 @@ knows nothing about Android commands.
 
 from __future__ import annotations
 
-import fnmatch
+import logging
 import posixpath
 import re
-from dataclasses import dataclass
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from autoplay_gym.envs.android.sim.fs import DeviceFS, FsError
-from autoplay_gym.envs.android.sim.shell.parser import (AndOr, If, Pipeline, Redirect, Script, ShellSyntaxError,
-                                                        Simple, Word, parse)
-from autoplay_gym.envs.android.sim.shell.streams import (EMPTY_SOURCE, BufferSink, NullSink, Sink, Source,
-                                                         to_bytes)
+from autoplay_gym.envs.android.sim.shell.expand import expand
+from autoplay_gym.envs.android.sim.shell.parser import (
+    AndOr,
+    If,
+    Pipeline,
+    Redirect,
+    Script,
+    ShellSyntaxError,
+    Simple,
+    parse,
+)
+from autoplay_gym.envs.android.sim.shell.streams import BufferSink, CommandIO, NullSink, Sink, Source, to_bytes
 
 SHELL_PATH = "/system/bin/sh"
+log = logging.getLogger(__name__)
 BIN_DIRS = {"/system/bin", "/system/xbin", "/bin", "/vendor/bin", "/product/bin", "/apex/com.android.runtime/bin"}
 MAX_NESTING = 16
-_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGN_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.S)
 DEFAULT_ENV = {
     "PATH": "/product/bin:/apex/com.android.runtime/bin:/apex/com.android.art/bin:/system_ext/bin:/system/bin:"
@@ -39,13 +47,6 @@ class ShellExit(Exception):
         self.code = code & 0xFF
 
 
-@dataclass
-class CommandIO:
-    stdin: Source
-    stdout: Sink
-    stderr: Sink
-
-
 CommandFn = Callable[["Shell", CommandIO, list[str]], int]
 
 
@@ -54,6 +55,7 @@ class ShellHost(Protocol):
 
     fs: DeviceFS
     commands: dict[str, CommandFn]
+    clock_offset: float  # device time minus host time, for the times `ls` and `stat` show
 
 
 class RedirectError(Exception):
@@ -69,9 +71,7 @@ class FileSink:
 
     def __init__(self, fs: DeviceFS, path: str, append: bool) -> None:
         self.fs, self.path = fs, path
-        if not append:
-            fs.write_bytes(path, b"")
-        elif not fs.exists(path) and path not in ("/dev/null", "/dev/tty"):
+        if not append or not fs.exists(path) and path not in ("/dev/null", "/dev/tty"):
             fs.write_bytes(path, b"")
 
     def write(self, data: bytes | str) -> None:
@@ -101,12 +101,15 @@ class Shell:
         except ShellSyntaxError as error:
             io.stderr.write(f"{SHELL_PATH}: syntax error: {error}\n")
             return 1
+        except RecursionError:
+            io.stderr.write(f"{SHELL_PATH}: syntax error: nested too deeply\n")
+            return 1
         try:
             return self.run_script(script, io)
         except ShellExit as done:
             return done.code
 
-    def child(self, *, root: bool | None = None) -> "Shell":
+    def child(self, *, root: bool | None = None) -> Shell:
         """A nested shell (`sh -c`, `su`), sharing nothing mutable with this one."""
         if self.depth >= MAX_NESTING:
             raise ShellExit(2)
@@ -133,12 +136,13 @@ class Shell:
         stdin = io.stdin
         status = 0
         for index, command in enumerate(node.commands):
-            last = index == len(node.commands) - 1
-            sink: Sink = io.stdout if last else BufferSink()
-            status = self._run_command(command, CommandIO(stdin, sink, io.stderr))
+            if index == len(node.commands) - 1:
+                status = self._run_command(command, CommandIO(stdin, io.stdout, io.stderr))
+            else:  # commands run one after another; a pipe is the previous command's whole output
+                pipe = BufferSink()
+                status = self._run_command(command, CommandIO(stdin, pipe, io.stderr))
+                stdin = Source(data=pipe.getvalue())
             self.status = status
-            if not last:
-                stdin = Source(data=sink.getvalue())  # type: ignore[union-attr]
         if node.negate:
             status = 0 if status else 1
         return status
@@ -155,11 +159,10 @@ class Shell:
     def _run_simple(self, command: Simple, io: CommandIO) -> int:
         argv: list[str] = []
         for word in command.words:
-            argv.extend(self.expand(word, io))
+            argv.extend(expand(self, word, io))
         assignments: dict[str, str] = {}
-        while argv and _ASSIGN_RE.match(argv[0]) and not argv[0].startswith("="):
-            name, value = _ASSIGN_RE.match(argv[0]).groups()  # type: ignore[union-attr]
-            assignments[name] = value
+        while argv and (assignment := _ASSIGN_RE.match(argv[0])):
+            assignments[assignment.group(1)] = assignment.group(2)
             argv.pop(0)
         try:
             io = self._apply_redirects(command.redirects, io)
@@ -188,13 +191,23 @@ class Shell:
         if function is None:
             io.stderr.write(f"{SHELL_PATH}: {name}: inaccessible or not found\n")
             return 127
-        return function(self, io, [name, *argv[1:]])
+        try:
+            return function(self, io, [name, *argv[1:]])
+        except ShellExit:
+            raise
+        except FsError as error:  # a path a command did not check itself, reported the toybox way
+            io.stderr.write(f"{name}: {error.path}: {error.strerror}\n")
+            return 1
+        except Exception as error:  # a simulator bug: report it as the command's failure, keep the session
+            log.exception("command %r failed", argv)
+            io.stderr.write(f"{name}: simulator error: {type(error).__name__}: {error}\n")
+            return 255
 
     # -- redirections --------------------------------------------------------------------------------------
     def _apply_redirects(self, redirects: list[Redirect], io: CommandIO) -> CommandIO:
         stdin, stdout, stderr = io.stdin, io.stdout, io.stderr
         for redirect in redirects:
-            target = " ".join(self.expand(redirect.target, io, glob=False))
+            target = " ".join(expand(self, redirect.target, io, glob=False))
             if redirect.op in (">&", "<&"):
                 chosen = {"1": stdout, "2": stderr}.get(target)
                 if chosen is None:
@@ -229,109 +242,3 @@ class Shell:
                 stdout = sink
         return CommandIO(stdin, stdout, stderr)
 
-    # -- expansion -----------------------------------------------------------------------------------------
-    def expand(self, word: Word, io: CommandIO, *, glob: bool = True) -> list[str]:
-        """Variable and command substitution, then globbing of unquoted wildcards."""
-        text_parts: list[str] = []
-        pattern_parts: list[str] = []
-        has_wildcard = False
-        for part in word.parts:
-            if part.kind == "lit":
-                text_parts.append(part.text)
-                pattern_parts.append(_escape_glob(part.text))
-                continue
-            value = self._substitute(part.text, io, quoted=part.kind == "dq")
-            text_parts.append(value)
-            if part.kind == "bare" and any(c in value for c in "*?["):
-                has_wildcard = True
-                pattern_parts.append(value)
-            else:
-                pattern_parts.append(_escape_glob(value))
-        text = "".join(text_parts)
-        if glob and has_wildcard:
-            matches = self._glob("".join(pattern_parts))
-            if matches:
-                return matches
-        return [text]
-
-    def _substitute(self, text: str, io: CommandIO, *, quoted: bool) -> str:
-        out: list[str] = []
-        i = 0
-        while i < len(text):
-            ch = text[i]
-            if quoted and ch == "\\" and text.startswith("\\$", i):
-                out.append("$")
-                i += 2
-            elif ch == "$" and text.startswith("$(", i):
-                depth, j = 0, i + 1
-                while j < len(text):
-                    depth += {"(": 1, ")": -1}.get(text[j], 0)
-                    if depth == 0:
-                        break
-                    j += 1
-                out.append(self._command_output(text[i + 2:j], io))
-                i = j + 1
-            elif ch == "$" and i + 1 < len(text):
-                value, i = self._variable(text, i + 1)
-                out.append(value)
-            else:
-                out.append(ch)
-                i += 1
-        return "".join(out)
-
-    def _variable(self, text: str, i: int) -> tuple[str, int]:
-        ch = text[i]
-        if ch == "?":
-            return str(self.status), i + 1
-        if ch == "$":
-            return "4242", i + 1
-        if ch == "#":
-            return "0", i + 1
-        if ch == "0":
-            return SHELL_PATH, i + 1
-        if ch == "{":
-            close = text.find("}", i)
-            if close > 0:
-                return self.env.get(text[i + 1:close], ""), close + 1
-        match = _NAME_RE.match(text, i)
-        if match:
-            return self.env.get(match.group(0), ""), match.end()
-        return "$", i
-
-    def _command_output(self, source: str, io: CommandIO) -> str:
-        sink = BufferSink()
-        sub = self.child()
-        status = sub.run(source, CommandIO(EMPTY_SOURCE, sink, io.stderr))
-        self.status = status
-        return sink.getvalue().decode("utf-8", errors="replace").rstrip("\n")
-
-    def _glob(self, pattern: str) -> list[str]:
-        absolute = pattern.startswith("/")
-        base = "/" if absolute else self.cwd
-        candidates = [("", base)]
-        for component in [c for c in pattern.split("/") if c]:
-            next_candidates = []
-            for shown, device_dir in candidates:
-                if not any(c in component for c in "*?[") or component in (".", ".."):
-                    literal = component
-                    next_candidates.append((posixpath.join(shown, literal), posixpath.join(device_dir, literal)))
-                    continue
-                try:
-                    normalized = self.fs.normalize(device_dir)
-                    self.fs.check(normalized, root=self.root, listing=True)
-                    names = self.fs.listdir(normalized)
-                except FsError:
-                    continue
-                for name in names:
-                    if name.startswith(".") and not component.startswith("."):
-                        continue
-                    if fnmatch.fnmatchcase(name, component):
-                        next_candidates.append((posixpath.join(shown, name), posixpath.join(device_dir, name)))
-            candidates = next_candidates
-        found = [("/" + shown if absolute else shown) for shown, device in candidates
-                 if self.fs.exists(self.fs.normalize(device))]
-        return sorted(found)
-
-
-def _escape_glob(text: str) -> str:
-    return "".join("[" + c + "]" if c in "*?[" else c for c in text)

@@ -3,8 +3,9 @@ protocols (merged v1 stream, separate v2 packets) are all the same to a command.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Protocol
 
 STDOUT, STDERR = 1, 2
 
@@ -26,7 +27,7 @@ class OrderedOutput:
     def __init__(self) -> None:
         self.chunks: list[tuple[int, bytes]] = []
 
-    def sink(self, fd: int) -> "FdSink":
+    def sink(self, fd: int) -> FdSink:
         return FdSink(self, fd)
 
     def add(self, fd: int, data: bytes) -> None:
@@ -81,3 +82,12 @@ class Source:
 
 
 EMPTY_SOURCE = Source(data=b"")
+
+
+@dataclass
+class CommandIO:
+    """The three standard streams a command runs with."""
+
+    stdin: Source
+    stdout: Sink
+    stderr: Sink

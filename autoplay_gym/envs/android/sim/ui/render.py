@@ -49,7 +49,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, face: ImageFont.FreeTypeFont, wi
 
 def _draw_node(image: Image.Image, draw: ImageDraw.ImageDraw, node: View) -> None:
     style = node.style
-    left, top, right, bottom = node.bounds
+    left, top, right, bottom = node.draw_bounds or node.bounds
     if right <= left or bottom <= top:
         return
     if style.background or style.border:
@@ -75,9 +75,23 @@ def _draw_node(image: Image.Image, draw: ImageDraw.ImageDraw, node: View) -> Non
             draw.text((x, y + (line_height // 2 if style.valign == "top" else 0)), line, font=face,
                       fill=style.color, anchor=anchor)
             y += line_height
+    if node.clips_children:
+        _draw_clipped_children(image, node)
+        return
     for child in node.children:
         if child.visible_to_user:
             _draw_node(image, draw, child)
+
+
+def _draw_clipped_children(image: Image.Image, node: View) -> None:
+    """Draw a viewport's rows at their full size on a copy, then paste back only the viewport."""
+    layer = image.copy()
+    layer_draw = ImageDraw.Draw(layer)
+    for child in node.children:
+        if child.visible_to_user:
+            _draw_node(layer, layer_draw, child)
+    box = node.bounds
+    image.paste(layer.crop(box), box[:2])
 
 
 def _system_bars(draw: ImageDraw.ImageDraw, width: int, height: int, density: int, clock_text: str,
@@ -94,21 +108,25 @@ def _system_bars(draw: ImageDraw.ImageDraw, width: int, height: int, density: in
                            fill=color)
 
 
-def render_png(windows: list[Window], width: int, height: int, density: int, clock_text: str,
-               dark_status: bool = False) -> bytes:
-    """The PNG `screencap -p` returns for these windows (bottom to top)."""
-    return encode_png(render_image(windows, width, height, density, clock_text, dark_status))
-
-
 def render_image(windows: list[Window], width: int, height: int, density: int, clock_text: str,
-                 dark_status: bool = False) -> Image.Image:
+                 dark_status: bool = False, toast: str | None = None) -> Image.Image:
+    """What `screencap` shows for these windows (bottom to top), with system bars and any toast."""
     image = Image.new("RGB", (width, height), "#ffffff")
     for window in windows:
         if window.is_dialog and window.dim_behind:
             overlay = Image.new("RGBA", (width, height), (0, 0, 0, 82))
             image.paste(overlay, (0, 0), overlay)
         _draw_node(image, ImageDraw.Draw(image), window.root)
-    _system_bars(ImageDraw.Draw(image), width, height, density, clock_text, dark_status)
+    draw = ImageDraw.Draw(image)
+    _system_bars(draw, width, height, density, clock_text, dark_status)
+    if toast:
+        face = font(14 * density // 160)
+        text_width = int(draw.textlength(toast, font=face))
+        pad = 16 * density // 160
+        bottom = height - 96 * density // 160
+        box = ((width - text_width) // 2 - pad, bottom - 48 * density // 160, (width + text_width) // 2 + pad, bottom)
+        draw.rounded_rectangle(box, radius=24 * density // 160, fill="#303030")
+        draw.text((width // 2, (box[1] + box[3]) // 2), toast, font=face, fill="#ffffff", anchor="mm")
     return image
 
 

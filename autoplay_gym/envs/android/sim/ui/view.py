@@ -6,8 +6,8 @@ hit-testing always describe the same screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 Bounds = tuple[int, int, int, int]  # left, top, right, bottom in screen pixels
 Action = Callable[[], None]
@@ -51,19 +51,21 @@ class View:
     long_clickable: bool = False
     password: bool = False
     selected: bool = False
-    children: list["View"] = field(default_factory=list)
+    children: list[View] = field(default_factory=list)
     style: Style = field(default_factory=Style)
     on_click: Action | None = None
     on_long_click: Action | None = None
     on_scroll: Callable[[int], None] | None = None  # positive = content moves up (finger swipes up)
     visible_to_user: bool = True
     in_dump: bool = True  # False for decorative views that are drawn but not important for accessibility
+    draw_bounds: Bounds | None = None  # unclipped geometry of a row cut by a scrolling viewport
+    clips_children: bool = False  # a scrolling viewport: children are drawn cut to its bounds
 
-    def add(self, *children: "View") -> "View":
+    def add(self, *children: View) -> View:
         self.children.extend(children)
         return self
 
-    def walk(self) -> Iterator["View"]:
+    def walk(self) -> Iterator[View]:
         yield self
         for child in self.children:
             yield from child.walk()

@@ -3,8 +3,8 @@ lists, dialogs), producing the class names and android:id resource ids real apps
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from autoplay_gym.envs.android.sim.ui.view import Action, Bounds, Style, View, Window, intersect
 
@@ -169,7 +169,7 @@ def scroll_list(frame: Frame, bounds: Bounds, rows: list[tuple[int, Callable[[Bo
             on_scroll(delta)
 
     container = View(cls, bounds, resource_id=rid, scrollable=limit > 0, focusable=True,
-                     on_scroll=scroll if limit > 0 else None)
+                     on_scroll=scroll if limit > 0 else None, clips_children=True)
     y = top - state.offset
     for height, build in rows:
         row_bounds = (left, y, right, y + height)
@@ -180,6 +180,8 @@ def scroll_list(frame: Frame, bounds: Bounds, rows: list[tuple[int, Callable[[Bo
 
 
 def _clip_tree(node: View, viewport: Bounds) -> View:
+    """Accessibility bounds are the visible part; the renderer keeps the full geometry and cuts the pixels."""
+    node.draw_bounds = node.bounds
     clipped = intersect(node.bounds, viewport)
     node.bounds = clipped if clipped is not None else (node.bounds[0], viewport[1], node.bounds[2], viewport[1])
     node.children = [_clip_tree(child, viewport) for child in node.children
