@@ -62,6 +62,22 @@ def tagged_pids(token: str, *, var: str = MARKER_VAR) -> list[int]:
     return pids
 
 
+def session_pids(session_id: int) -> list[int]:
+    """Live processes in a session: an app started with its own session plus whatever it forked (a launcher
+    script's real program included), but not the services the session bus started on its behalf."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] not in ("Z", "X") and int(fields[3]) == session_id:
+            pids.append(int(entry.name))
+    return pids
+
+
 def is_zombie(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
