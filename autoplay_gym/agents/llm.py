@@ -22,7 +22,7 @@ import jsonschema
 import openai
 
 from autoplay_gym.agents.llm_images import image_part
-from autoplay_gym.agents.llm_support import extract_json, render
+from autoplay_gym.agents.llm_support import explain, extract_json, render
 from autoplay_gym.core.errors import AutoPlayError
 
 MODES = ("json_schema", "json_object", "text")
@@ -68,8 +68,9 @@ class LLMStats:
 
     def to_dict(self) -> dict[str, Any]:
         return {"calls": self.calls, "succeeded": self.succeeded, "failed": self.failed, "requests": self.requests,
-                "retries": self.retries, "backoff_seconds": round(self.backoff_seconds, 3), "prompt_tokens": self.prompt_tokens,
-                "completion_tokens": self.completion_tokens, "seconds": round(self.seconds, 3),
+                "retries": self.retries, "backoff_seconds": round(self.backoff_seconds, 3),
+                "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
+                "seconds": round(self.seconds, 3),
                 "seconds_per_call": round(self.seconds_per_call, 3), "failures": list(self.failures)}
 
 
@@ -130,14 +131,11 @@ class LLMClient:
             self._count(requests=1, retries=int(tries > 1))
             try:
                 reply = self._send(convo, schema, mode, name, model, tries)
-            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-                if mode != "text" and self.forced_mode is None and downgrades < len(MODES) - 1:
+            except openai.APIStatusError as exc:
+                if self._format_rejected(exc, mode) and downgrades < len(MODES) - 1:
                     attempts.append(f"server rejected response_format mode {mode}: {_status_text(exc)}")
                     mode, downgrades, tries = MODES[MODES.index(mode) + 1], downgrades + 1, tries - 1
                     continue
-                attempts.append(f"request rejected: {_status_text(exc)}")
-                break
-            except openai.APIStatusError as exc:
                 attempts.append(f"HTTP {exc.status_code}: {_status_text(exc)}")
                 if exc.status_code not in _RETRY_STATUSES and exc.status_code < 500:
                     break
@@ -164,9 +162,10 @@ class LLMClient:
                 result = validate(data) if validate is not None else data
             except (ValueError, TypeError, KeyError, AttributeError) as exc:  # any way the data can be unusable
                 cut = " (the reply was cut off at the token limit)" if finish == "length" else ""
-                attempts.append(f"invalid reply{cut}: {exc}")
+                why = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
+                attempts.append(f"invalid reply{cut}: {why}; the reply began {(content or '')[:200]!r}")
                 convo += [{"role": "assistant", "content": (content or "")[:4000]},
-                          {"role": "user", "content": render("reask.txt", error=f"{exc}{cut}")}]
+                          {"role": "user", "content": render("reask.txt", error=f"{why}{cut}")}]
                 continue
             self._finish(name, started, ok=True)
             return result
@@ -194,6 +193,16 @@ class LLMClient:
         temperature = min(1.0, self.temperature + 0.3 * (attempt - 1))
         return self._sdk.chat.completions.create(model=model, messages=messages, temperature=temperature,
                                                  max_tokens=self.max_tokens, timeout=self.timeout, **kwargs)
+
+    def _format_rejected(self, exc: openai.APIStatusError, mode: str) -> bool:
+        """Whether the server refused the request because of its `response_format`. Servers say so differently:
+        OpenAI and vLLM answer 400/422, llama-cpp-python answers 500 with the validation error in the body."""
+        if mode == "text" or self.forced_mode is not None:
+            return False
+        if exc.status_code in (400, 422):
+            return True
+        text = f"{exc.message} {exc.body}".lower()
+        return exc.status_code >= 500 and ("response_format" in text or "json_schema" in text)
 
     def _server_key(self) -> str:
         return f"{self._sdk.base_url}|{self.model}"
@@ -252,25 +261,6 @@ class LLMClient:
             else:
                 self.stats.failed += 1
                 self.stats.failures.append({"call": name, "time": time.time(), "attempts": list(attempts)})
-
-
-def explain(error: jsonschema.ValidationError) -> str:
-    """Where and why a reply breaks the schema, in words a model can act on. For `anyOf` variants (the actions)
-    the error inside the variant the reply meant (its `type` const matched) says more than "not valid under any"."""
-    where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-    if error.validator in ("anyOf", "oneOf") and error.context:
-        branches: dict[Any, list[jsonschema.ValidationError]] = {}
-        for sub in error.context:
-            branches.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
-        meant = [e for errs in branches.values() if not any(x.validator == "const" for x in errs) for e in errs]
-        if meant:
-            best = jsonschema.exceptions.best_match(meant)
-            if best is not None:
-                return explain(best)
-        kinds = [json.dumps(e.validator_value) for e in error.context if e.validator == "const"]
-        if kinds:
-            return f"at {where}: its type must be one of {', '.join(kinds)}"
-    return f"at {where}: {error.message}"
 
 
 def _content(reply: Any) -> tuple[str | None, str | None]:

@@ -25,7 +25,7 @@ SUMMARY_SCHEMA: dict[str, Any] = {
         "pages": {"type": "array", "items": _SHORT, "maxItems": 12},
         "features": {"type": "array", "items": _SHORT, "maxItems": 12},
         "data": {"type": "array", "items": _SHORT, "maxItems": 12},
-        "summary": {"type": "string", "maxLength": 600},
+        "summary": {"type": "string", "maxLength": 400},
     },
     "required": ["pages", "features", "data", "summary"],
     "additionalProperties": False,

@@ -42,15 +42,20 @@ def guideline_text(env_id: str, guideline: str) -> str:
 
 
 def templates_schema(needs_answer: bool, max_templates: int, min_values: int) -> dict[str, Any]:
-    text = {"type": "string", "maxLength": 300}
+    # An instruction starts with a capitalised word and goes on, so a grammar-constrained model cannot answer
+    # "...". No double quotes or backslashes after it: llama.cpp turns a pattern into a grammar over the raw JSON
+    # text, where `.*` would let the model run the rest of the object into this one string.
+    instruction = "^[A-Z][A-Za-z']* [A-Za-z{'][^\"\\\\]*$"
+    text = {"type": "string", "minLength": 8, "maxLength": 300, "pattern": instruction}
     param = {"type": "object", "additionalProperties": False, "required": ["name", "values"],
              "properties": {"name": {"type": "string", "maxLength": 40},
                             "values": {"type": "array", "items": {"type": "string", "maxLength": 80},
                                        "minItems": min_values, "maxItems": 8}}}
     task = {"type": "object", "additionalProperties": False,
-            "required": ["template", "params", "answer", "evidence"] if needs_answer else ["template", "params", "evidence"],
+            "required": ["template", "params", *(["answer"] if needs_answer else []), "evidence"],
             "properties": {"template": text, "params": {"type": "array", "items": param, "maxItems": 3},
-                           "answer": {"type": "string", "maxLength": 200}, "evidence": text}}
+                           "answer": {"type": "string", "maxLength": 200},
+                           "evidence": {"type": "string", "maxLength": 300}}}
     return {"type": "object", "additionalProperties": False, "required": ["tasks"],
             "properties": {"tasks": {"type": "array", "items": task, "minItems": 1, "maxItems": max_templates}}}
 
@@ -59,8 +64,9 @@ class LLMTaskGenerator:
     """`generate(trajectory, guidelines=None) -> list[Task]`; never raises on a bad model.
 
     `failures` records calls that produced nothing; `rejected` records single templates dropped for a slot or
-    value problem (the rest of that reply is kept). The deduplicator lives as long as the generator, so tasks from
-    different trajectories are checked against each other too."""
+    value problem (the rest of that reply is kept) and unused parameters removed from a template. The
+    deduplicator lives as long as the generator, so tasks from different trajectories are checked against each
+    other too."""
 
     def __init__(self, client: LLMClient, *, templates_per_call: int = 5, tasks_per_template: int = 10,
                  min_values: int = MIN_VALUES, dedup_threshold: float = 0.85, max_frames: int = 3,
@@ -123,6 +129,11 @@ class LLMTaskGenerator:
                 raise ValueError("no usable template: " + "; ".join(problems))
             for problem in problems:
                 self.rejected.append({"trajectory": trajectory.id, "guideline": guideline, "reason": problem})
+            for template in good:
+                if template.dropped:
+                    self.rejected.append({"trajectory": trajectory.id, "guideline": guideline,
+                                          "reason": f"dropped parameters {template.dropped} that {template.text!r} "
+                                                    "does not use"})
             return good
 
         return self.client.complete_json(messages, schema, name=f"generate-{guideline}", validate=accept)

@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Mapping, Sequence
 
+import jsonschema
+
 from autoplay_gym.core.actions import DIRECTIONS, parse_action
 from autoplay_gym.core.errors import ActionError
 
@@ -52,8 +54,8 @@ def extract_json(text: str | None) -> Any:
     if text is None or not text.strip():
         raise ValueError("the reply was empty")
     stripped = text.strip()
-    try:
-        return json.loads(stripped)
+    try:  # strict=False: grammar-constrained servers may emit raw newlines inside strings
+        return json.loads(stripped, strict=False)
     except json.JSONDecodeError as exc:
         first_error = exc
     except RecursionError:  # absurdly deep nesting: not a reply worth reading
@@ -61,10 +63,10 @@ def extract_json(text: str | None) -> Any:
     for label, body in _FENCE.findall(stripped):
         if label.lower() in _JSON_FENCE_LABELS:
             try:
-                return json.loads(body)
+                return json.loads(body, strict=False)
             except (json.JSONDecodeError, RecursionError):
                 continue
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(strict=False)
     for match in itertools.islice(re.finditer(r"\{", stripped), 64):  # bounded work on pathological replies
         try:
             value, _ = decoder.raw_decode(stripped, match.start())
@@ -73,6 +75,25 @@ def extract_json(text: str | None) -> Any:
         if isinstance(value, dict):
             return value
     raise ValueError(f"the reply is not valid JSON ({first_error.msg} at char {first_error.pos})")
+
+
+def explain(error: jsonschema.ValidationError) -> str:
+    """Where and why a reply breaks the schema, in words a model can act on. For `anyOf` variants (the actions)
+    the error inside the variant the reply meant (its `type` const matched) says more than "not valid under any"."""
+    where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        branches: dict[Any, list[jsonschema.ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.schema_path[0] if sub.schema_path else None, []).append(sub)
+        meant = [e for errs in branches.values() if not any(x.validator == "const" for x in errs) for e in errs]
+        if meant:
+            best = jsonschema.exceptions.best_match(meant)
+            if best is not None:
+                return explain(best)
+        kinds = [json.dumps(e.validator_value) for e in error.context if e.validator == "const"]
+        if kinds:
+            return f"at {where}: its type must be one of {', '.join(kinds)}"
+    return f"at {where}: {error.message}"
 
 
 # --- the screen as text -----------------------------------------------------------------------------------------
@@ -123,9 +144,16 @@ def _cut(text: str, limit: int) -> str:
 
 
 def actionable_ids(ui_elements: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Ids of enabled elements a model can sensibly act on."""
+    """Ids of enabled elements a model can sensibly act on: flagged actionable and, when the screen reports
+    positions at all, with a non-empty rectangle (a closed menu's items have none, and acting on them fails)."""
+    positioned = any(e.get("bounds") for e in ui_elements)
     return [int(e["id"]) for e in ui_elements if e.get("enabled", True) is not False
-            and any(e.get(f) for f in ("clickable", "editable", "scrollable", "checkable"))]
+            and any(e.get(f) for f in ("clickable", "editable", "scrollable", "checkable"))
+            and (not positioned or _has_area(e.get("bounds")))]
+
+
+def _has_area(bounds: Any) -> bool:
+    return bool(bounds) and len(bounds) == 4 and bounds[2] > bounds[0] and bounds[3] > bounds[1]
 
 
 def action_schema(ui_elements: Sequence[Mapping[str, Any]], types: Iterable[str] = EXPLORE_TYPES,
@@ -157,7 +185,7 @@ def action_schema(ui_elements: Sequence[Mapping[str, Any]], types: Iterable[str]
         props = {"type": {"type": "string", "const": kind}, **variants[kind]}
         options.append({"type": "object", "properties": props, "required": ["type", *required_extra.get(kind, [])],
                         "additionalProperties": False})
-    properties: dict[str, Any] = {name: {"type": "string", "maxLength": 400} for name in fields}
+    properties: dict[str, Any] = {name: {"type": "string", "maxLength": 300} for name in fields}
     properties["action"] = {"anyOf": options}
     return {"type": "object", "properties": properties, "required": [*fields, "action"], "additionalProperties": False}
 
@@ -173,6 +201,9 @@ def check_action(raw: Any, ui_elements: Sequence[Mapping[str, Any]], types: Iter
         raise ValueError(f"action type {action.type!r} is not allowed here; use one of {', '.join(allowed)}")
     if action.element is not None and action.element >= len(ui_elements):
         raise ValueError(f"element {action.element} does not exist; ids on this screen go up to {len(ui_elements) - 1}")
+    if (action.element is not None and any(e.get("bounds") for e in ui_elements)
+            and not _has_area(ui_elements[action.element].get("bounds"))):
+        raise ValueError(f"element {action.element} is not visible (it has no area on screen); pick a visible one")
     return action.to_dict()
 
 

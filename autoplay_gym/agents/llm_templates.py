@@ -29,13 +29,14 @@ class Template:
     params: dict[str, list[str]] = field(default_factory=dict)
     answer: str | None = None
     evidence: str = ""
+    dropped: list[str] = field(default_factory=list)  # parameters the model gave but the text never uses
 
 
 def check_template(raw: Mapping[str, Any], *, needs_answer: bool = False, min_values: int = MIN_VALUES) -> Template:
     """A `Template` from one model-proposed task, or ValueError saying what is wrong with it."""
     text = " ".join(str(raw.get("template") or "").split())
-    if not text:
-        raise ValueError("a task has an empty template")
+    if sum(1 for t in tokens(text) if any(c.isalpha() for c in t)) < 2:  # slot names count as words
+        raise ValueError(f"template {text!r} is not an instruction (it needs at least two words)")
     params: dict[str, list[str]] = {}
     for entry in raw.get("params") or []:
         name = str(entry.get("name") or "").strip().strip("{}")
@@ -51,15 +52,17 @@ def check_template(raw: Mapping[str, Any], *, needs_answer: bool = False, min_va
     slots = set(SLOT.findall(text))
     if slots - set(params):
         raise ValueError(f"template {text!r} uses {sorted(slots - set(params))} without parameters for them")
-    if set(params) - slots:
-        raise ValueError(f"parameters {sorted(set(params) - slots)} do not appear in template {text!r}")
+    unused = sorted(set(params) - slots)
+    for name in unused:  # values for a slot the text lacks change nothing: drop them, keep the task
+        del params[name]
     answer = raw.get("answer")
     answer = " ".join(str(answer).split()) if answer is not None else None
     if needs_answer and not answer:
         raise ValueError(f"information-retrieval task {text!r} has no answer")
     if answer and set(SLOT.findall(answer)) - set(params):
         raise ValueError(f"answer {answer!r} uses slots the template has no parameters for")
-    return Template(text=text, params=params, answer=answer or None, evidence=str(raw.get("evidence") or ""))
+    return Template(text=text, params=params, answer=answer or None, evidence=str(raw.get("evidence") or ""),
+                    dropped=unused)
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:

@@ -19,11 +19,13 @@ from autoplay_gym.agents.llm_images import image_part, mark_action
 from autoplay_gym.agents.llm_support import compact_tree, describe_action, load_prompt, render
 from autoplay_gym.tasks import Task, Trajectory
 
+# String limits stay in the hundreds: llama.cpp unrolls maxLength into grammar rules and refuses (or crashes on)
+# grammars past a size limit; a 1500-character field was enough to hit it.
 VERDICT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "screen_details": {"type": "string", "maxLength": 1500},
-        "reasoning": {"type": "string", "maxLength": 1500},
+        "screen_details": {"type": "string", "maxLength": 500},
+        "reasoning": {"type": "string", "maxLength": 500},
         "result": {"type": "string", "enum": ["success", "failure"]},
     },
     "required": ["screen_details", "reasoning", "result"],

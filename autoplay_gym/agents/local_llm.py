@@ -109,11 +109,12 @@ class LocalLLMServer:
             try:
                 self._wait_ready()
                 return self
-            except LocalServerError:
+            except LocalServerError:  # its message already holds the log's tail
                 code = self.process.poll() if self.process else None
-                self.stop(keep_log=True)
-                if code is None or "address already in use" not in self.log_tail().lower():
+                if fixed_port or code is None or "address already in use" not in self.log_tail().lower():
+                    self.stop()
                     raise
+                self.stop(keep_log=True)
         raise LocalServerError(f"could not bind a port for the model server; log: {self.log_path}")
 
     def _spawn(self, model: Path) -> None:

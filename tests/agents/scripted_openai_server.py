@@ -58,12 +58,14 @@ Script = Union[Reply, Fail, Hang, Raw]
 class ScriptedOpenAIServer:
     """`/v1/models` and `/v1/chat/completions` over stdlib `http.server` in a thread; a context manager.
 
-    `reject_formats` lists `response_format` types the server refuses with 400 without using up the queue, the
-    way llama.cpp refuses `json_schema` and plain servers refuse both."""
+    `reject_formats` lists `response_format` types the server refuses (with `reject_status`) without using up the
+    queue: llama-cpp-python refuses `json_schema` with a 500 naming the field, plain servers refuse both with 400."""
 
-    def __init__(self, models: tuple[str, ...] = ("scripted-model",), reject_formats: tuple[str, ...] = ()) -> None:
+    def __init__(self, models: tuple[str, ...] = ("scripted-model",), reject_formats: tuple[str, ...] = (),
+                 reject_status: int = 400) -> None:
         self.models = models
         self.reject_formats = set(reject_formats)
+        self.reject_status = reject_status
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.rejected: list[dict[str, Any]] = []
@@ -121,8 +123,9 @@ class ScriptedOpenAIServer:
                 kind = (body.get("response_format") or {}).get("type")
                 if kind in server.reject_formats:
                     server.rejected.append(body)
-                    self._send(400, {"error": {"message": f"response_format type {kind} is not supported",
-                                               "type": "invalid_request_error"}})
+                    self._send(server.reject_status, {"error": {
+                        "message": f"1 validation error: body.response_format.type: Input should be 'text' or "
+                                   f"'json_object', got {kind!r}", "type": "invalid_request_error"}})
                     return
                 server.requests.append(body)
                 server.headers.append({k.lower(): v for k, v in self.headers.items()})

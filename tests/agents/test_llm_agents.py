@@ -174,7 +174,7 @@ def test_generator_expands_dedups_and_keeps_provenance(sum_trajectory, server):
                                                         {"name": "b", "values": ["1", "3", "4", "5", "6"]}],
          "evidence": "steps 1-4 add 7 and 2"},
         {"template": "Type {n} into the calculator", "params": [], "evidence": "bad: slot without parameter"},
-        {"template": "compute {a} PLUS {b}!", "params": [{"name": "a", "values": numbers},
+        {"template": "Compute {a} PLUS {b}!", "params": [{"name": "a", "values": numbers},
                                                          {"name": "b", "values": ["1", "3", "4", "5", "6"]}],
          "evidence": "a rewording of the first"},
     )

@@ -47,8 +47,9 @@ def test_json_schema_mode_model_discovery_and_token_accounting(server):
     assert stats.to_dict()["seconds_per_call"] >= 0 and not stats.failures
 
 
-def test_falls_back_to_llama_cpp_schema_mode_and_remembers_it():
-    with ScriptedOpenAIServer(reject_formats=("json_schema",)) as server:
+@pytest.mark.parametrize("status", [400, 422, 500])  # llama-cpp-python answers 500 naming response_format
+def test_falls_back_to_llama_cpp_schema_mode_and_remembers_it(status):
+    with ScriptedOpenAIServer(reject_formats=("json_schema",), reject_status=status) as server:
         server.script(Reply(GOOD), Reply('{"n": 4, "word": "four"}'))
         client = client_for(server, model="scripted-model")
         assert client.complete_json(ASK, SCHEMA)["n"] == 3
@@ -58,6 +59,13 @@ def test_falls_back_to_llama_cpp_schema_mode_and_remembers_it():
         fresh = client_for(server, model="scripted-model")  # the memory is per server, shared by clients
         assert fresh.mode == "json_object"
         assert client.stats.retries == 0
+
+
+def test_a_plain_500_is_not_mistaken_for_a_format_rejection(server):
+    server.script(Fail(500, "out of memory"), Reply(GOOD))
+    client = client_for(server)
+    assert client.complete_json(ASK, SCHEMA)["n"] == 3
+    assert [r["response_format"]["type"] for r in server.requests] == ["json_schema", "json_schema"]
 
 
 def test_plain_text_server_gets_the_schema_in_the_prompt_and_fenced_json_is_read():

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from autoplay_gym.agents.llm_images import action_point, downscale, mark_action, to_image
-from autoplay_gym.agents.llm_support import (EXPLORE_TYPES, TASK_TYPES, action_schema, check_action, compact_tree,
-                                             extract_json, render)
+from autoplay_gym.agents.llm_support import (EXPLORE_TYPES, TASK_TYPES, action_schema, actionable_ids, check_action,
+                                             compact_tree, explain, extract_json, render)
 from autoplay_gym.agents.llm_templates import Deduplicator, check_template, expand, fill, task_id
 
 ELEMENTS = [
@@ -23,6 +23,7 @@ def test_extract_json_reads_plain_fenced_and_embedded_objects_only():
     assert extract_json('{"a": 1}') == {"a": 1}
     assert extract_json('Here:\n```json\n{"a": 2}\n```') == {"a": 2}
     assert extract_json('I think {"a": 3} is right') == {"a": 3}
+    assert extract_json('{"a": "two\nlines", "b": {"c": 1}}') == {"a": "two\nlines", "b": {"c": 1}}  # raw newline
     for bad in ("", "   ", "```python\nimport os\nos.system('true')\n```", '{"a": 1', "__import__('os')"):
         with pytest.raises(ValueError):
             extract_json(bad)
@@ -34,6 +35,11 @@ def test_action_schema_offers_only_real_actionable_ids_and_check_action_uses_par
     ok = {"reflection": "", "thought": "press 7", "action": {"type": "click", "element": 2}}
     assert validator.is_valid(ok)
     assert not validator.is_valid({**ok, "action": {"type": "click", "element": 1}})  # a bare panel
+    hidden = [*ELEMENTS, {"id": 4, "role": "menu item", "text": "Quit", "bounds": None, "clickable": True},
+              {"id": 5, "role": "push button", "text": "x", "bounds": [3, 3, 3, 9], "clickable": True}]
+    assert actionable_ids(hidden) == [2, 3]  # no rectangle, no click
+    with pytest.raises(ValueError, match="not visible"):
+        check_action({"type": "click", "element": 4}, hidden, EXPLORE_TYPES)
     assert not validator.is_valid({**ok, "action": {"type": "answer", "text": "x"}})  # explorers do not answer
     assert jsonschema.Draft202012Validator(action_schema(ELEMENTS, TASK_TYPES)).is_valid(
         {"thought": "", "action": {"type": "answer", "text": "x"}})
@@ -70,8 +76,10 @@ def test_templates_are_checked_expanded_deterministically_and_safely():
         check_template({"template": "Open {page}", "params": [{"name": "page", "values": ["a", "b", "a"]}]})
     with pytest.raises(ValueError, match="without parameters"):
         check_template({"template": "Open {page}", "params": []})
-    with pytest.raises(ValueError, match="do not appear"):
-        check_template({"template": "Open it", "params": [{"name": "x", "values": list("abcde")}]})
+    unused = check_template({"template": "Open it now", "params": [{"name": "x", "values": list("abcde")}]})
+    assert unused.params == {} and unused.dropped == ["x"] and expand(unused) == [("Open it now", {}, None)]
+    with pytest.raises(ValueError, match="not an instruction"):
+        check_template({"template": "...", "params": []})
     with pytest.raises(ValueError, match="no answer"):
         check_template({"template": "What is shown?", "params": []}, needs_answer=True)
     # a template is data: attribute lookups in braces are not slots and are never evaluated
@@ -97,3 +105,15 @@ def test_marked_frame_shows_the_acted_point():
     assert marked[10, 10].tolist() == [0, 0, 0]
     assert np.array_equal(np.asarray(mark_action(frame, {"type": "back"}, ELEMENTS)), frame)
     assert downscale(to_image(frame), 100).size == (80, 100)
+
+
+def test_schema_errors_are_explained_inside_the_action_variant_the_model_meant():
+    validator = jsonschema.Draft202012Validator(action_schema(ELEMENTS, EXPLORE_TYPES))
+
+    def why(action):
+        return explain(jsonschema.exceptions.best_match(validator.iter_errors({"thought": "", "action": action})))
+
+    assert why({"type": "fly"}).startswith('at action: its type must be one of "click", "double_click"')
+    assert why({"type": "scroll", "direction": "sideways"}) == (
+        "at action/direction: 'sideways' is not one of ['up', 'down', 'left', 'right']")
+    assert why({"type": "type"}) == "at action: 'text' is a required property"
