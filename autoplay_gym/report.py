@@ -21,6 +21,7 @@ from autoplay_gym.rundir import RunDir, read_jsonl
 from autoplay_gym.tasks import Step, Trajectory
 
 THUMB_WIDTH = 360
+THUMB_HEIGHT = 420
 MAX_FRAMES = 8  # per task card: the last frames of its execution
 COLORS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4d7c0f", "#be185d")
 
@@ -188,6 +189,19 @@ def _describe_action(step: Step, previous: Step | None) -> str:
     return label
 
 
+def _content_box(step: Step, size: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """The union of the elements' bounds (plus a margin), clipped to the screen."""
+    boxes = [e["bounds"] for e in step.ui_elements if e.get("bounds")]
+    if not boxes:
+        return None
+    margin = 8
+    x1 = max(min(b[0] for b in boxes) - margin, 0)
+    y1 = max(min(b[1] for b in boxes) - margin, 0)
+    x2 = min(max(b[2] for b in boxes) + margin, size[0])
+    y2 = min(max(b[3] for b in boxes) + margin, size[1])
+    return (x1, y1, x2, y2) if x2 - x1 > 16 and y2 - y1 > 16 else None
+
+
 def _thumbnail(folder: Path, step: Step, previous: Step | None) -> str | None:
     if step.screenshot is None or not (folder / step.screenshot).exists():
         return None
@@ -198,8 +212,11 @@ def _thumbnail(folder: Path, step: Step, previous: Step | None) -> str | None:
             draw = ImageDraw.Draw(image)
             x, y = point
             draw.ellipse((x - 14, y - 14, x + 14, y + 14), outline=(220, 38, 38), width=4)
-        scale = THUMB_WIDTH / image.width
-        image = image.resize((THUMB_WIDTH, max(1, round(image.height * scale))))
+        box = _content_box(step, image.size)
+        if box is not None:
+            image = image.crop(box)  # the app's windows, not the empty desktop around them
+        scale = min(THUMB_WIDTH / image.width, THUMB_HEIGHT / image.height, 1.0)
+        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))))
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=70)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
@@ -304,7 +321,7 @@ h1{font-size:1.4rem} table{border-collapse:collapse} th{text-align:left;padding:
 .badge.success{background:#16a34a}.badge.failure{background:#dc2626}
 .meta{color:#666;font-size:.85rem;margin:.2rem 0} dl{display:grid;grid-template-columns:6rem 1fr;margin:.3rem 0}
 dt{color:#555} dd{margin:0} .frames{display:flex;gap:.5rem;overflow-x:auto}
-figure{margin:0} .frames img{width:360px;border:1px solid #ccc} figcaption{font-size:.8rem;max-width:360px}
+figure{margin:0} .frames img{max-width:360px;border:1px solid #ccc} figcaption{font-size:.8rem;max-width:360px}
 </style></head><body>
 <h1>{{title}}</h1>
 {{body}}
