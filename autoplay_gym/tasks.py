@@ -45,6 +45,10 @@ class Task:
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, {}, "") or k in ("id", "env_id", "instruction")}
 
+    def reset_options(self) -> dict[str, Any]:
+        """The `options` for `env.reset` that set this task up: its instruction and its initial state."""
+        return {**(self.initial_state or {}), "instruction": self.instruction}
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Task":
         if not isinstance(data, dict):
@@ -138,6 +142,30 @@ class Step:
     def tree(self) -> UITree:
         return UITree.from_dicts(self.ui_elements)
 
+    @classmethod
+    def from_env(cls, index: int, obs: dict[str, Any], info: dict[str, Any], *, action: dict[str, Any] | None = None,
+                 reward: float = 0.0, terminated: bool = False, truncated: bool = False, seconds: float = 0.0,
+                 screenshot: str | None = None, extra: dict[str, Any] | None = None) -> "Step":
+        """A step from what `env.reset`/`env.step` returned; keeps the info keys verifiers read."""
+        kept = {k: v for k, v in info.items() if k in STEP_INFO_KEYS}
+        kept.update(extra or {})
+        return cls(
+            index=index,
+            action=action,
+            action_error=info.get("action_error"),
+            tree_text=obs.get("a11y_tree", ""),
+            ui_elements=info.get("ui_elements", []),
+            screenshot=screenshot,
+            reward=float(reward),
+            terminated=bool(terminated),
+            truncated=bool(truncated),
+            seconds=round(float(seconds), 4),
+            info=kept,
+        )
+
+
+STEP_INFO_KEYS = ("answer", "done_status", "app_status", "tree_truncated", "verdict")
+
 
 @dataclass
 class Trajectory:
@@ -225,21 +253,8 @@ class TrajectoryWriter:
         if self.save_screenshots and obs.get("screenshot") is not None:
             screenshot = f"step_{self.count:04d}.png"
             Image.fromarray(np.asarray(obs["screenshot"])).save(self.folder / screenshot, compress_level=1)
-        kept = {k: v for k, v in info.items() if k in ("answer", "done_status", "app_status", "tree_truncated", "verdict")}
-        kept.update(extra or {})
-        step = Step(
-            index=self.count,
-            action=action,
-            action_error=info.get("action_error"),
-            tree_text=obs.get("a11y_tree", ""),
-            ui_elements=info.get("ui_elements", []),
-            screenshot=screenshot,
-            reward=float(reward),
-            terminated=bool(terminated),
-            truncated=bool(truncated),
-            seconds=round(float(seconds), 4),
-            info=kept,
-        )
+        step = Step.from_env(self.count, obs, info, action=action, reward=reward, terminated=terminated,
+                             truncated=truncated, seconds=seconds, screenshot=screenshot, extra=extra)
         append_jsonl(self.folder / "steps.jsonl", asdict(step))
         self.count += 1
         return step

@@ -6,10 +6,11 @@ Both model-free explorers draw from this list: the random one uniformly, the gra
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from autoplay_gym.agents.targets import describe, is_exit_control, key_of, key_text, visible_ids
+from autoplay_gym.agents.targets import describe, element_name, is_exit_control, key_of, key_text, visible_ids
 from autoplay_gym.core.ui import UIElement, UITree
 
 SAMPLE_TEXTS = ("hello world", "Meeting at 10:30", "42", "Buy milk and eggs")
@@ -27,6 +28,7 @@ class Candidate:
     target: dict[str, Any] | None = None  # descriptor of the element, for re-resolution
     element_key: str | None = None  # the element's identity across screens ("unique elements acted on")
     group: int = 1  # visible siblings of the same role, itself included: big groups (keypads, lists) act alike
+    label: str = ""  # what the action is called on screen (a hotkey's menu item), for task wording
 
     @property
     def kind(self) -> str:
@@ -88,6 +90,8 @@ def candidate_name(action: dict[str, Any], target: dict[str, Any] | None) -> str
         return f"{kind}:{key}#{target.get('rank', 0)}"
     if kind == "key":
         return f"key:{action.get('key')}"
+    if kind == "hotkey":
+        return "hotkey:" + "+".join(action.get("keys") or ())
     if kind in ("back", "home"):
         return kind
     return json.dumps(action, sort_keys=True)
@@ -103,6 +107,47 @@ def _shadowed(e: UIElement, tree: UITree) -> bool:
 
 def _area(e: UIElement) -> int:
     return e.bounds.width * e.bounds.height if e.bounds is not None else 0
+
+
+_SHORTCUT = re.compile(r"(?<![\w+])((?:(?:Ctrl|Control|Shift|Alt|Super)\+)+)([A-Za-z0-9]|F\d{1,2}|[,.?/;=\[\]-])(?![\w+])"
+                       r"|(?<![\w+])(F\d{1,2})(?!\w)")
+# Characters a shortcut label shows that are typed with Shift (US layout) or have a keysym name.
+_SHIFTED = {"?": ("shift", "slash")}
+# Shortcuts that close windows or quit, whatever the label beside them says.
+EXIT_SHORTCUTS = frozenset({("ctrl", "q"), ("ctrl", "w"), ("alt", "F4"), ("ctrl", "shift", "w"), ("ctrl", "shift", "q")})
+
+
+def shortcut_candidates(tree: UITree, *, avoid_exits: bool = True) -> list[Candidate]:
+    """Hotkeys the screen advertises (`Undo [Ctrl+Z]`, a menu item's `Ctrl+F` label), so an explorer can use a
+    feature even when the menu that lists it is closed. Hidden elements count: a shortcut works regardless."""
+    out: dict[str, Candidate] = {}
+    for e in tree:
+        owner = tree[e.parent] if (e.role == "label" and e.parent is not None) else e
+        if avoid_exits and (is_exit_control(e) or is_exit_control(owner)):
+            continue
+        for source in (e.text, e.description):
+            for match in _SHORTCUT.finditer(source or ""):
+                keys = _keys_of(match)
+                if keys is None or (avoid_exits and tuple(keys) in EXIT_SHORTCUTS):
+                    continue
+                name = "hotkey:" + "+".join(keys)
+                label = element_name(owner) if owner is not e else re.sub(r"\s*[\[(].*", "", element_name(e))
+                out.setdefault(name, Candidate(name, {"type": "hotkey", "keys": keys}, None, name, 1, label))
+    return list(out.values())
+
+
+def _keys_of(match: re.Match) -> list[str] | None:
+    if match.group(3):
+        return [match.group(3)]
+    mods = [m.lower().replace("control", "ctrl") for m in match.group(1).split("+") if m]
+    key = match.group(2)
+    if key in _SHIFTED:
+        extra, key = _SHIFTED[key]
+        mods.append(extra)
+    elif len(key) == 1 and key.isalpha():
+        key = key.lower()
+    order = ("ctrl", "alt", "shift", "super")
+    return sorted(set(mods), key=order.index) + [key]
 
 
 def general_candidates(keys: tuple[str, ...] = KEYS) -> list[Candidate]:

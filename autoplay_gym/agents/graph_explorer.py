@@ -1,37 +1,51 @@
 """GraphExplorer: model-free, systematic exploration over a UI transition graph.
 
 Every screen is a state keyed by a tree signature (by default of the visible part of the tree: toolkits keep
-closed menus in their trees, which would make "the same screen" look new after every menu). On each step the
-explorer, in this order of preference:
-1. takes an untried action on an element it has never acted on anywhere (new UI first: elements that just
-   appeared, like the items of a menu it opened);
+closed menus in their trees, which would make "the same screen" look new after every menu). Candidate actions
+are clicks, typing and scrolls on visible actionable elements, the hotkeys the screen advertises (`Ctrl+F`
+beside a menu item), and `back`. On each step the explorer, in this order of preference:
+1. acts on an element it has not explored anywhere: new UI first (the items of a menu it just opened), then
+   lone controls before members of big same-role groups (a keypad's keys act alike);
 2. walks the known graph to the nearest screen that still has such an element;
-3. takes any untried action here (a familiar element on a new screen), including `back`;
-4. walks to any screen with untried actions; 5. asks for a relaunch (`RESET_REQUEST`) when nothing untried is
-   reachable from here but something is from the start screen; 6. otherwise repeats the least-tried action.
-It never presses Close/Quit/window-decoration buttons, and an action after which `info["app_status"]` reported
-the app gone is never taken again (on any screen) and triggers a relaunch.
+3. takes an action that, on another screen, led somewhere with unexplored elements (likely here too);
+4. asks for a relaunch (`RESET_REQUEST`) when unexplored elements remain only behind the start screen;
+5. takes any untried action here (a familiar element on a new screen), then walks to any screen with one;
+6. relaunches when stuck, otherwise repeats the least-tried action.
+An element counts as explored once acting on it changed the screen (or after two tries that did not). The
+explorer never presses Close/Quit/window-decoration buttons or their shortcuts, and an action after which
+`info["app_status"]` reported the app gone is never taken again (on any screen) and triggers a relaunch.
 """
 
 from __future__ import annotations
 
+import zlib
+from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
 
-from autoplay_gym.agents.candidates import SAMPLE_TEXTS, Candidate, element_candidates, general_candidates, screen_size
+from autoplay_gym.agents.candidates import (
+    SAMPLE_TEXTS,
+    Candidate,
+    candidate_name,
+    element_candidates,
+    general_candidates,
+    screen_size,
+    shortcut_candidates,
+)
 from autoplay_gym.agents.recording import RESET_REQUEST
-from autoplay_gym.agents.targets import tree_from_info
+from autoplay_gym.agents.targets import action_target, describe, key_of, key_text, tree_from_info
 from autoplay_gym.agents.ui_graph import Edge, ExplorationGraph
 from autoplay_gym.core.ui import UITree
 from autoplay_gym.tasks import Trajectory
 
 GROUP_SIZE = 4  # a candidate with more same-role siblings than this is deferred
+NO_EFFECT_TRIES = 2  # tries without a visible effect before an element counts as explored anyway
 STALE_STEPS = 12  # steps without a new state or element before a stuck walk asks for a relaunch
 
 
 class GraphExplorer:
-    """Seeded, deterministic for a given seed and app. `graph` is the live `ExplorationGraph` (JSON-able)."""
+    """Seeded exploration; `graph` is the live `ExplorationGraph` (JSON-able), `coverage()` sums it up."""
 
     def __init__(self, seed: int = 0, *, texts: tuple[str, ...] = SAMPLE_TEXTS, state_key: str = "visible",
                  avoid_exits: bool = True, max_path: int = 6, env_id: str = "") -> None:
@@ -44,8 +58,11 @@ class GraphExplorer:
         self.graph = ExplorationGraph(env_id, state_key)
         self.tried: dict[str, dict[str, int]] = {}  # state -> candidate name -> times taken
         self.options: dict[str, dict[str, str | None]] = {}  # state -> candidate name -> element key
-        self.acted: set[str] = set()  # element keys acted on anywhere
+        self.touched: set[str] = set()  # element keys acted on anywhere ("unique elements acted on")
+        self.acted: set[str] = set()  # element keys explored: acting on them changed the screen, or tried enough
         self.fatal: set[str] = set()  # element keys (or candidate names) whose action ended the app
+        self.no_effect: dict[str, int] = {}  # element key -> tries in a row that changed nothing
+        self.outcomes: dict[str, set[str]] = {}  # candidate name -> states it led to, from any screen
         self.unreliable: dict[tuple[str, str], int] = {}  # (state, candidate) -> times it led somewhere unplanned
         self._last: tuple[str, Candidate] | None = None
         self._prev_keys: set[str] = set()
@@ -53,6 +70,7 @@ class GraphExplorer:
         self._stale = 0
         self._turn = -1
         self._step = 0
+        self._barren_relaunches = 0
 
     # --- agent protocol ---------------------------------------------------------------------------------------
 
@@ -71,8 +89,8 @@ class GraphExplorer:
         if info.get("app_status"):
             self._plan = []
             return dict(RESET_REQUEST)
-        text = self.texts[int(self.rng.integers(len(self.texts)))]
-        options = element_candidates(tree, screen_size(obs), avoid_exits=self.avoid_exits, text=text)
+        options = [self._with_text(c) for c in element_candidates(tree, screen_size(obs), avoid_exits=self.avoid_exits)]
+        options += shortcut_candidates(tree, avoid_exits=self.avoid_exits)
         options = [c for c in options if c.element_key not in self.fatal and c.name not in self.fatal]
         options.append(general_candidates(())[0])  # back
         self.options[state] = {c.name: c.element_key for c in options}
@@ -83,25 +101,72 @@ class GraphExplorer:
         self._last = (state, choice)
         self.tried.setdefault(state, {})
         self.tried[state][choice.name] = self.tried[state].get(choice.name, 0) + 1
-        if choice.element_key:
-            self.acted.add(choice.element_key)
         return dict(choice.action)
 
     def end_turn(self, trajectory: Trajectory) -> None:
         """Learn from the turn's last step, whose result no `act` call saw."""
         final = trajectory.final
-        if self._last is not None and final is not None and final.ui_elements:
+        if self._last is not None and final is not None:
             self._absorb(tree_from_info({"ui_elements": final.ui_elements}), {
                 "action_error": final.action_error, "app_status": final.info.get("app_status")})
         self._last = None
 
+    @property
+    def turn(self) -> int:
+        """Index of the current turn (settable, for explorers warm-started from earlier turns)."""
+        return self._turn
+
+    @turn.setter
+    def turn(self, value: int) -> None:
+        self._turn = int(value)
+
+    def absorb(self, trajectory: Trajectory) -> None:
+        """Learn a recorded trajectory (this explorer's or any other's) as if it had taken those steps: its
+        screens, edges and tried actions; used to warm-start a fresh explorer from earlier turns."""
+        previous: tuple[str, UITree] | None = None
+        self._last, self._plan = None, []
+        for step in trajectory.steps:
+            tree = tree_from_info({"ui_elements": step.ui_elements})
+            if previous is not None and step.action and "type" in step.action:
+                source, before = previous
+                element = action_target(step.action, before)
+                target = describe(element, before) if element is not None else None
+                name = candidate_name(step.action, target)
+                key = key_text(key_of(element)) if element is not None else (name if name.startswith("hotkey:") else None)
+                self._last = (source, Candidate(name, dict(step.action), target, key))
+                self.tried.setdefault(source, {})
+                self.tried[source][name] = self.tried[source].get(name, 0) + 1
+            state = self._absorb(tree, {"action_error": step.action_error, "app_status": step.info.get("app_status")},
+                                 root=step.index == 0)
+            if not state:
+                previous = None
+                continue
+            options = element_candidates(tree, None, avoid_exits=self.avoid_exits) + shortcut_candidates(tree)
+            self.options[state] = {c.name: c.element_key for c in options} | {"back": None}
+            previous = (state, tree)
+        self._last = None
+
+    def _with_text(self, candidate: Candidate) -> Candidate:
+        """Type a text fixed by the field's name, so that a known edge repeats when a plan follows it."""
+        if candidate.kind != "type":
+            return candidate
+        text = self.texts[zlib.crc32(candidate.name.encode("utf-8")) % len(self.texts)]
+        return replace(candidate, action={**candidate.action, "text": text})
+
     def coverage(self) -> dict[str, Any]:
         return {"states": len(self.graph.states), "edges": len(self.graph.edges),
-                "elements_acted": len(self.acted), "fatal": sorted(self.fatal)}
+                "elements_acted": len(self.touched), "fatal": sorted(self.fatal)}
 
     # --- learning ---------------------------------------------------------------------------------------------
 
     def _absorb(self, tree: UITree, info: dict[str, Any], *, root: bool = False) -> str:
+        if not len(tree):  # no window left (the app died): learn that, but an empty screen is no state
+            if self._last is not None and info.get("app_status"):
+                _, choice = self._last
+                self.fatal.add(choice.element_key or choice.name)
+                self.graph.fatal.add(choice.name)
+            self._last, self._plan = None, []
+            return ""
         known = len(self.graph.states)
         state = self.graph.visit(tree, root=root, where={"turn": self._turn, "step": self._step}).key
         novel = len(self.graph.states) > known
@@ -113,15 +178,32 @@ class GraphExplorer:
                 self.graph.fatal.add(choice.name)
             elif not info.get("action_error"):
                 self.graph.add_edge(source, state, choice.action, choice.target, choice.name)
+                if state != source:
+                    self.outcomes.setdefault(choice.name, set()).add(state)
+            first_touch = choice.element_key is not None and choice.element_key not in self.touched
+            self._mark_acted(choice, changed=state != source)
             if self._plan:
                 expected = self._plan.pop(0)
                 if expected.target != state:
                     slot = (source, choice.name)
                     self.unreliable[slot] = self.unreliable.get(slot, 0) + 1
                     self._plan = []
-            novel = novel or (choice.element_key is not None and choice.element_key not in self.acted)
+            novel = novel or first_touch
         self._stale = 0 if novel else self._stale + 1
+        if novel:
+            self._barren_relaunches = 0
         return state
+
+    def _mark_acted(self, choice: Candidate, *, changed: bool) -> None:
+        """An element counts as explored once acting on it changed the screen, or after `NO_EFFECT_TRIES` tries
+        that changed nothing (a shortcut pressed while a modal popover swallows keys deserves another try)."""
+        key = choice.element_key
+        if key is None:
+            return
+        self.touched.add(key)
+        self.no_effect[key] = 0 if changed else self.no_effect.get(key, 0) + 1
+        if changed or self.no_effect[key] >= NO_EFFECT_TRIES:
+            self.acted.add(key)
 
     # --- choosing ---------------------------------------------------------------------------------------------
 
@@ -142,31 +224,53 @@ class GraphExplorer:
             if step.source == state and step.candidate in by_name:
                 return by_name[step.candidate]
             self._plan = []
-        fresh = set(self._fresh(state))
+        fresh = set(self._fresh(state)) & set(by_name)
         if fresh:
             return self._pick([c for c in options if c.name in fresh])
         if self._plan_to(state, self._fresh, by_name):
             return by_name[self._plan[0].candidate]
-        untried = set(self._untried(state, names))
+        tried = self.tried.get(state, {})
+        promising = [c for c in options if not tried.get(c.name)
+                     and any(self._fresh(t) for t in self.outcomes.get(c.name, ()))]
+        if promising:  # on another screen this action led somewhere with unseen elements: likely here too
+            return self._pick(promising)
+        if self._may_relaunch(state) and self._left_at_roots(self._fresh):
+            return self._relaunch()  # unseen elements remain, but only the start screen leads there
+        untried = set(self._untried(state, names)) & set(by_name)
         if untried:
             return self._pick([c for c in options if c.name in untried])
-        if self._plan_to(state, lambda s: self._untried(s, self.options.get(s, {})), by_name):
+        untried_at = lambda s: self._untried(s, self.options.get(s, {}))  # noqa: E731
+        if self._plan_to(state, untried_at, by_name):
             return by_name[self._plan[0].candidate]
-        if self._step > 1 and any(self._untried(r, self.options.get(r, {})) or self._reachable_frontier(r)
-                                  for r in self.graph.roots if r != state):
-            return None  # something is left to try, but only from the start screen
-        if self._stale >= STALE_STEPS and self._step > 1:
-            return None
+        if self._may_relaunch(state) and (self._left_at_roots(untried_at) or self._stale >= STALE_STEPS):
+            return self._relaunch()
         tried = self.tried.get(state, {})
         least = min(tried.get(c.name, 0) for c in options)
         pool = [c for c in options if tried.get(c.name, 0) == least]
         return pool[int(self.rng.integers(len(pool)))]
 
+    def _may_relaunch(self, state: str) -> bool:
+        """Relaunching from a start screen gains nothing, nor does relaunching again when the last two
+        relaunches found nothing new."""
+        return self._step > 1 and state not in self.graph.roots and self._barren_relaunches < 2
+
+    def _relaunch(self) -> None:
+        self._barren_relaunches += 1
+        return None
+
+    def _left_at_roots(self, wanted: Callable[[str], list[str]]) -> bool:
+        for root in self.graph.roots:
+            paths = self.graph.shortest_paths([root])
+            if any(wanted(s) for s, p in paths.items() if len(p) <= self.max_path):
+                return True
+        return False
+
     def _pick(self, pool: list[Candidate]) -> Candidate:
         """Elements that just appeared (a menu's items) first; members of big same-role groups (keypads, list
         rows: they tend to act alike) after singletons; then scrolls, then back; ties broken by the seed."""
         order = self.rng.permutation(len(pool))
-        ranked = sorted(order, key=lambda i: (pool[i].element_key in self._prev_keys, pool[i].group > GROUP_SIZE,
+        ranked = sorted(order, key=lambda i: (pool[i].element_key is None or pool[i].element_key in self._prev_keys,
+                                              pool[i].group > GROUP_SIZE,
                                               pool[i].kind == "back", pool[i].kind == "scroll"))
         return pool[int(ranked[0])]
 
@@ -182,7 +286,3 @@ class GraphExplorer:
                 best = path
         self._plan = list(best) if best else []
         return bool(best)
-
-    def _reachable_frontier(self, root: str) -> bool:
-        paths = self.graph.shortest_paths([root])
-        return any(self._untried(s, self.options.get(s, {})) for s, p in paths.items() if p and len(p) <= self.max_path)

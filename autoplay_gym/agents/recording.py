@@ -47,15 +47,21 @@ def explore(
     *,
     max_total_steps: int | None = None,
     save_screenshots: bool = True,
+    first_turn: int = 0,
+    folder_name: str | None = None,
 ) -> list[Trajectory]:
     """Run `turns` turns of at most `steps` steps; return the recorded trajectories (loaded back from disk).
 
-    Turn t resets with `seed + t` and is written to `out_dir/<id>/` where id is `<env>-s<seed>-t<NN>`.
+    Turn t resets with `seed + t` and is written to `out_dir/<id>/` where id is `<env>-s<seed>-t<NN>` (NN counts
+    from `first_turn`, for runs that resume or spread turns over workers; `folder_name` names the folder of a
+    single-turn call).
     `max_total_steps` caps the steps of the whole run; a reset then costs one step of it, so explorers that
     end turns early to relaunch pay for it (this keeps budgets comparable between explorers).
     """
     if turns < 1 or steps < 1:
         raise ValueError(f"turns and steps must be at least 1, got turns={turns}, steps={steps}")
+    if folder_name is not None and turns != 1:
+        raise ValueError("folder_name names one trajectory; use it with turns=1")
     if not callable(getattr(explorer, "act", None)):
         raise TypeError(f"explorer {type(explorer).__name__} has no act(obs, info) method")
     env_id = env_id or _env_id(env)
@@ -65,18 +71,19 @@ def explore(
     seen: set[str] = set()
     trajectories: list[Trajectory] = []
     reset_failures = 0
-    for turn in range(turns):
+    for index in range(turns):
         if budget <= 1:
             break
-        trajectory_id = f"{_slug(env_id)}-s{seed}-t{turn:02d}"
+        turn = first_turn + index
+        trajectory_id = folder_name or f"{_slug(env_id)}-s{seed}-t{turn:02d}"
         folder = out / trajectory_id
         if (folder / "steps.jsonl").exists():
             raise FileExistsError(f"{folder} already holds a trajectory; explore into a fresh out_dir")
         writer = TrajectoryWriter(folder, trajectory_id, env_id, turn=turn, save_screenshots=save_screenshots,
                                   metadata={"kind": "exploration", "explorer": type(explorer).__name__,
-                                            "seed": seed + turn, "max_steps": steps})
+                                            "seed": seed + index, "max_steps": steps})
         started = time.monotonic()
-        result = _run_turn(env, explorer, writer, seed + turn, min(steps, budget - 1))
+        result = _run_turn(env, explorer, writer, seed + index, min(steps, budget - 1))
         budget -= writer.count  # the reset observation plus every step taken
         trajectory = Trajectory.load(folder)
         new_states = _count_new_states(trajectory, seen)
@@ -89,7 +96,7 @@ def explore(
         trajectory = Trajectory.load(folder)
         trajectories.append(trajectory)
         errors = sum(1 for s in trajectory.steps if s.action_error)
-        report(f"explore {env_id} turn {turn + 1}/{turns}: {len(trajectory.steps) - 1} steps, {new_states} new "
+        report(f"explore {env_id} turn {index + 1}/{turns}: {max(len(trajectory.steps) - 1, 0)} steps, {new_states} new "
                f"states ({len(seen)} seen), {errors} action errors, ended by {result['end_reason']}, "
                f"{time.monotonic() - started:.1f} s")
         reset_failures = reset_failures + 1 if result["end_reason"] == "reset_failed" else 0

@@ -11,7 +11,10 @@ from typing import Any
 import gymnasium as gym
 
 
-def make(platform: str, tasks: Any = None, verifier: Any = None, task_seed: int | None = None, **kwargs: Any) -> gym.Env:
+def make(platform: str, tasks: Any = None, verifier: Any = None, task_seed: int | None = None,
+         task_max_steps: int | None = None, **kwargs: Any) -> gym.Env:
+    """`task_max_steps` (default: the registered episode limit) is where a TaskEnv judges a truncated episode:
+    gymnasium's TimeLimit truncates outside the TaskEnv, too late for it to hand out the reward."""
     if platform == "ubuntu":
         from autoplay_gym.envs.ubuntu.backend import make_ubuntu_env
 
@@ -26,6 +29,8 @@ def make(platform: str, tasks: Any = None, verifier: Any = None, task_seed: int 
         if verifier is not None:
             raise ValueError("verifier= needs tasks= as well")
         return env
+    from autoplay_gym.envs.registration import DEFAULT_MAX_EPISODE_STEPS
     from autoplay_gym.wrappers import TaskEnv
 
-    return TaskEnv(env, tasks, verifier, seed=task_seed)
+    limit = DEFAULT_MAX_EPISODE_STEPS if task_max_steps is None else task_max_steps
+    return TaskEnv(env, tasks, verifier, seed=task_seed, max_steps=limit)
