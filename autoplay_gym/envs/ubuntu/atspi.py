@@ -27,6 +27,7 @@ from autoplay_gym.core.errors import BackendError
 from autoplay_gym.core.ui import Bounds, UIElement, UITree
 from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS
 from autoplay_gym.envs.ubuntu.loop import LoopThread
+from autoplay_gym.envs.ubuntu import quirks, uncached
 
 REGISTRY = "org.a11y.atspi.Registry"
 ROOT_PATH = "/org/a11y/atspi/accessible/root"
@@ -58,7 +59,7 @@ CLICKABLE_ROLES = frozenset(
 )
 SCROLLABLE_ROLES = frozenset({"scroll pane", "list box", "tree", "tree table", "table", "document web", "viewport"})
 CHECKABLE_ROLES = frozenset({"check box", "radio button", "toggle button", "check menu item", "radio menu item"})
-TEXT_ROLES = frozenset({"text", "entry", "password text", "terminal", "paragraph", "document text", "spin button"})
+TEXT_ROLES = frozenset({"text", "entry", "password text", "terminal", "paragraph", "document text", "spin button", "page"})
 _CLASS_NAME = re.compile(r"^(Gtk|Adw|Gd|Gdk|Gs|Vte|Nautilus|Gnome|Gedit|Ide|Gcal|Gtk4)[A-Z]\w*$")
 
 TEXT_LIMIT = 10_000
@@ -77,6 +78,7 @@ MANAGES_DESCENDANTS = _bit("manages-descendants")
 # Containers with more children than this are never walked: a spreadsheet reports 2^31 cells, and asking
 # for them all would block a step for seconds (LibreOffice builds each child on demand).
 WALK_CHILD_LIMIT = 1000
+UNCACHED_BUDGET = 3000  # nodes read one by one per app and snapshot, when the toolkit's cache lacks them
 OFFSCREEN = -(2**31)  # GTK3 places unmapped widgets (closed menus, hidden bars) at INT_MIN
 
 
@@ -109,11 +111,19 @@ class AppInfo:
     toolkit: str = ""
     version: str = ""
     pid: int = 0
+    memo: dict[str, tuple[str, list[str]]] = field(default_factory=dict, repr=False)  # see uncached.py
+    quirk_memo: dict[str, dict] = field(default_factory=dict, repr=False)  # see quirks.py
 
     @property
     def window_relative(self) -> bool:
         """GTK4 reports extents relative to its window; GTK3, Qt, Gecko and LibreOffice report screen pixels."""
         return self.toolkit.upper() == "GTK" and self.version.startswith("4.")
+
+    @property
+    def shown(self) -> int:
+        """The state bits that mean "on screen": GTK4 4.8 never sets SHOWING, while atk-bridge (GTK2/3,
+        LibreOffice, Gecko, Chromium) and Qt set it reliably and mark closed menus' items VISIBLE without it."""
+        return VISIBLE | SHOWING if self.window_relative else SHOWING
 
 
 @dataclass(frozen=True)
@@ -156,6 +166,12 @@ class AtspiTree:
         self._apps: dict[str, AppInfo] = {}
         self.last_event = 0.0
         self.event_count = 0
+        # Per app bus name: events received, and the last nodes read with the event count before reading.
+        # AT-SPI toolkits announce every change of a node's name, states or children with an event, so while
+        # an app stays silent its last nodes are still exact (extents and text are read every time):
+        # LibreOffice's GetItems alone costs ~125 ms, GIMP's and Qt's node-by-node reads 40-70 ms.
+        self._events_by_app: dict[str, int] = {}
+        self._nodes_memo: dict[str, tuple[int, list[tuple]]] = {}
 
     # --- connection -------------------------------------------------------------------------------------------
 
@@ -195,6 +211,17 @@ class AtspiTree:
                 body=["type='signal',interface='org.a11y.atspi.Event.Object'"],
             ),
         )
+        await self._checked(
+            self.bus,
+            Message(
+                destination="org.freedesktop.DBus",
+                path="/org/freedesktop/DBus",
+                interface="org.freedesktop.DBus",
+                member="AddMatch",
+                signature="s",
+                body=["type='signal',interface='org.a11y.atspi.Cache'"],  # AddAccessible / RemoveAccessible
+            ),
+        )
         for event in ("object:", "window:"):  # GTK3's bridge stays silent until a listener exists
             await self._checked(
                 self.bus,
@@ -209,9 +236,13 @@ class AtspiTree:
             )
 
     def _on_message(self, message: Message) -> bool:
-        if message.message_type == MessageType.SIGNAL and message.interface == "org.a11y.atspi.Event.Object":
+        if message.message_type != MessageType.SIGNAL:
+            return False
+        if message.interface == "org.a11y.atspi.Event.Object":
             self.last_event = time.monotonic()
             self.event_count += 1
+        if message.interface in ("org.a11y.atspi.Event.Object", "org.a11y.atspi.Cache") and message.sender:
+            self._events_by_app[message.sender] = self._events_by_app.get(message.sender, 0) + 1
         return False
 
     async def _checked(self, bus: MessageBus, message: Message) -> Message:
@@ -264,11 +295,16 @@ class AtspiTree:
             raise BackendError(f"reading the accessibility tree timed out after {self.call_timeout * 3:.0f} s") from None
         elements: list[UIElement] = []
         for app, roots, order in apps:
+            quirks.fix_libreoffice_extents(app, roots, windows)
+            placed: dict[str, tuple[int, int]] | None = None
             if app.window_relative:
                 offsets = window_offsets([(f.name, *_size(f)) for f in roots], windows)
+                order, placed = _place_gtk4(order, offsets, windows)
             else:
                 offsets = [(0, 0)] * len(roots)
-            _convert(order, offsets, app, elements)
+                hidden = quirks.unmapped_roots(roots, windows)
+                order = [entry for entry in order if entry[2] not in hidden]
+            _convert(order, offsets, app, elements, placed)
         return UITree(elements, truncated=truncated, total_nodes=total)
 
     async def _read(self, max_nodes: int) -> tuple[list[tuple[AppInfo, list[RawNode], list]], int, bool]:
@@ -279,9 +315,13 @@ class AtspiTree:
         for bus_name in names:
             app = self._apps.get(bus_name) or await self._app_info(bus_name)
             roots = await self._nodes(bus_name)
-            kept = _visible_preorder(roots, max_nodes - count)
-            total += kept.total
-            truncated = truncated or kept.truncated
+            # children of nodes that manage their descendants (Calc's 2^34 cells) that were left out
+            omitted = await quirks.expand_managed(self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT)
+            await quirks.find_gtk_islands(self._call, bus_name, app, roots)
+            await quirks.show_open_gtk2_menus(self._call, bus_name, app, roots)
+            kept = _visible_preorder(roots, max_nodes - count, app.shown)
+            total += kept.total + omitted
+            truncated = truncated or kept.truncated or omitted > 0
             await asyncio.gather(*(self._fill(bus_name, entry[0], semaphore) for entry in kept.order))
             order = _drop_offscreen(kept.order)
             count += len(order)
@@ -290,13 +330,14 @@ class AtspiTree:
 
     async def _app_info(self, bus_name: str) -> AppInfo:
         info = AppInfo(bus_name)
-        reply = await self._call(
-            bus_name, ROOT_PATH, "org.freedesktop.DBus.Properties", "GetAll", "s", ["org.a11y.atspi.Application"]
-        )
-        if reply is not None and reply.message_type != MessageType.ERROR:
-            props = reply.body[0]
-            info.toolkit = str(props.get("ToolkitName", Variant("s", "")).value)
-            info.version = str(props.get("Version", Variant("s", "")).value)
+        # One Get per property: Qt 5 crashes when its first accessibility call is GetAll on the Application
+        # interface, and atk-bridge fails GetAll on properties it lacks.
+        for prop in ("ToolkitName", "Version"):
+            reply = await self._call(
+                bus_name, ROOT_PATH, "org.freedesktop.DBus.Properties", "Get", "ss", ["org.a11y.atspi.Application", prop]
+            )
+            if reply is not None and reply.message_type != MessageType.ERROR:
+                setattr(info, "toolkit" if prop == "ToolkitName" else "version", str(reply.body[0].value))
         name = await self._call(bus_name, ROOT_PATH, "org.freedesktop.DBus.Properties", "Get", "ss", [ACCESSIBLE, "Name"])
         if name is not None and name.message_type != MessageType.ERROR:
             info.name = str(name.body[0].value)
@@ -349,20 +390,14 @@ class AtspiTree:
 
     async def _nodes(self, bus_name: str) -> list[RawNode]:
         """The app's top-level nodes with children linked, walking only where the cache is incomplete."""
-        nodes = await self._items(bus_name)
-        for _ in range(64):  # each round realises one more level of lazily cached nodes
-            missing = _incomplete(nodes)
-            if not missing:
-                break
-            replies = await asyncio.gather(
-                *(self._call(bus_name, path, ACCESSIBLE, "GetChildren") for path in missing[:512])
-            )
-            if not any(r is not None and r.message_type != MessageType.ERROR and r.body[0] for r in replies):
-                break
-            before = len(nodes)
-            nodes = await self._items(bus_name)
-            if len(nodes) <= before:
-                break  # GTK3 leaves some children out of its cache however often they are walked
+        seen = self._events_by_app.get(bus_name, 0)
+        memo = self._nodes_memo.get(bus_name)
+        if memo is not None and memo[0] == seen:  # no event since the last read: nothing changed
+            nodes = {row[0]: RawNode(*row) for row in memo[1]}
+        else:
+            nodes = await self._read_nodes(bus_name)
+            fields = ("path", "parent", "index", "child_count", "interfaces", "name", "role", "description", "states")
+            self._nodes_memo[bus_name] = (seen, [tuple(getattr(n, f) for f in fields) for n in nodes.values()])
         for node in nodes.values():
             parent = nodes.get(node.parent)
             if parent is not None:
@@ -374,6 +409,46 @@ class AtspiTree:
         roots.sort(key=lambda n: n.index)
         return roots
 
+    async def _read_nodes(self, bus_name: str) -> dict[str, RawNode]:
+        """Every node of the app: its cache, plus what the cache lacks."""
+        nodes = await self._items(bus_name)
+        app = self._apps.get(bus_name) or AppInfo(bus_name)
+        if not app.window_relative:  # every toolkit but GTK4 leaves gaps that walking does not fill
+            await self._read_uncached(bus_name, nodes, app)
+        for _ in range(64):  # GTK4: each round realises one more level of lazily cached nodes
+            missing = _incomplete(nodes, app.shown)
+            if not missing or not app.window_relative:
+                break
+            replies = await asyncio.gather(
+                *(self._call(bus_name, path, ACCESSIBLE, "GetChildren") for path in missing[:512])
+            )
+            if not any(r is not None and r.message_type != MessageType.ERROR and r.body[0] for r in replies):
+                break
+            before = len(nodes)
+            nodes = await self._items(bus_name)
+            if len(nodes) <= before:
+                break
+        return nodes
+
+    async def _read_uncached(self, bus_name: str, nodes: dict[str, RawNode], app: AppInfo) -> None:
+        """Add what atk-bridge (GTK2/3, LibreOffice, Gecko, Chromium) or Qt left out of the cache, in place:
+        first the missing containers of cached nodes, then the children of incomplete showing nodes."""
+        orphaned = {n.parent for n in nodes.values() if n.parent not in nodes and n.states & app.shown}
+        orphaned -= {ROOT_PATH, NULL_PATH, ""}
+        if orphaned:
+            found = await uncached.read_ancestors(
+                self._call, bus_name, set(nodes), orphaned, stop=frozenset({ROOT_PATH, NULL_PATH}),
+                toolkit=app.toolkit, memo=app.memo,
+            )
+            nodes.update((f.path, RawNode(*f)) for f in found)
+        missing = _incomplete(nodes, app.shown)
+        if missing:
+            found = await uncached.read_missing(
+                self._call, bus_name, set(nodes), missing, shown=app.shown, budget=UNCACHED_BUDGET,
+                child_limit=WALK_CHILD_LIMIT, toolkit=app.toolkit, memo=app.memo,
+            )
+            nodes.update((f.path, RawNode(*f)) for f in found)
+
     async def _fill(self, bus_name: str, node: RawNode, semaphore: asyncio.Semaphore) -> None:
         async with semaphore:
             if node.has("Component"):
@@ -381,13 +456,26 @@ class AtspiTree:
                 if reply is not None and reply.message_type != MessageType.ERROR:
                     extents = tuple(reply.body[0])
                     node.extents = None if OFFSCREEN in extents[:2] else extents  # type: ignore[assignment]
-            if node.has("Text") and (node.states & EDITABLE or node.role in TEXT_ROLES):
+            # A nameless leaf with a Text interface holds content only there (Gecko puts message bodies and
+            # web paragraphs' text in the Text of a plain `section`).
+            leaf_text = not node.name and node.child_count == 0
+            if node.has("Text") and (node.states & EDITABLE or node.role in TEXT_ROLES or leaf_text):
                 reply = await self._call(bus_name, node.path, "org.a11y.atspi.Text", "GetText", "ii", [0, TEXT_LIMIT])
                 if reply is not None and reply.message_type != MessageType.ERROR:
                     node.text = reply.body[0]
+                if not node.text:  # LibreOffice answers "" when the end offset lies past the text's end
+                    count = await self._call(
+                        bus_name, node.path, "org.freedesktop.DBus.Properties", "Get", "ss",
+                        ["org.a11y.atspi.Text", "CharacterCount"],
+                    )
+                    if count is not None and count.message_type != MessageType.ERROR and count.body[0].value > 0:
+                        end = min(int(count.body[0].value), TEXT_LIMIT)
+                        reply = await self._call(bus_name, node.path, "org.a11y.atspi.Text", "GetText", "ii", [0, end])
+                        if reply is not None and reply.message_type != MessageType.ERROR:
+                            node.text = reply.body[0]
 
 
-def _incomplete(nodes: dict[str, RawNode]) -> list[str]:
+def _incomplete(nodes: dict[str, RawNode], shown: int = VISIBLE | SHOWING) -> list[str]:
     """Paths of nodes (or the app root) whose cached children are fewer than they report."""
     counts: dict[str, int] = {}
     for node in nodes.values():
@@ -396,11 +484,15 @@ def _incomplete(nodes: dict[str, RawNode]) -> list[str]:
         path
         for path, node in nodes.items()
         if node.child_count > counts.get(path, 0)
-        and node.states & (VISIBLE | SHOWING)
+        and node.states & shown
         and not node.states & (DEFUNCT | MANAGES_DESCENDANTS)
         and node.child_count <= WALK_CHILD_LIMIT
     ]
-    if counts.get(ROOT_PATH, 0) == 0:
+    # The application node is never SHOWING, so compare its window count alone (its own row names the
+    # registry's root, which has the same path, as its parent).
+    root = nodes.get(ROOT_PATH)
+    windows = sum(1 for path, node in nodes.items() if node.parent == ROOT_PATH and path != ROOT_PATH)
+    if (windows == 0 or (root is not None and root.child_count > windows)) and ROOT_PATH not in missing:
         missing.append(ROOT_PATH)
     return missing
 
@@ -441,7 +533,7 @@ def _folded_label(node: RawNode, parent: RawNode | None) -> bool:
     return False
 
 
-def _visible_preorder(roots: list[RawNode], budget: int) -> _Kept:
+def _visible_preorder(roots: list[RawNode], budget: int, shown: int = VISIBLE | SHOWING) -> _Kept:
     """Depth-first list of visible nodes, pruning invisible subtrees and flattening layout-only containers,
     cut at `budget` nodes."""
     kept = _Kept()
@@ -450,7 +542,7 @@ def _visible_preorder(roots: list[RawNode], budget: int) -> _Kept:
     ]
     while stack:
         node, depth, top, kept_parent, parent = stack.pop()
-        if not node.states & (VISIBLE | SHOWING) or node.states & DEFUNCT:
+        if not node.states & shown or node.states & DEFUNCT:
             continue
         if _folded_label(node, parent):
             continue
@@ -491,14 +583,71 @@ def _clean_name(name: str, role: str, window_relative: bool) -> tuple[str, str]:
     return name, ""
 
 
+POPOVER_ROLES = frozenset({"menu", "popup menu", "window", "dialog", "tool tip", "panel", "filler", "list"})
+
+
+def _place_gtk4(
+    order: list[tuple[RawNode, int, int, str]], offsets: list[tuple[int, int]], windows: list[TopWindow]
+) -> tuple[list[tuple[RawNode, int, int, str]], dict[str, tuple[int, int]]]:
+    """Screen offsets per node for a GTK4 app, and the nodes that are really on screen.
+
+    GTK4 4.8 reports a popover's subtree relative to a bogus origin although the popover is its own X window:
+    a popover root is recognised by having exactly the size of a mapped X window that no frame claimed, and its
+    subtree is moved onto that window. GTK4 also keeps unmapped widgets VISIBLE with stale extents (a closed
+    popover's items, the keypads of other calculator modes): a node with no area takes its subtree with it, and
+    a node outside the window it belongs to is dropped.
+    """
+    claimed = {_window_for_offset(offset, windows) for offset in offsets}
+    spare = [w for w in windows if w not in claimed]
+    placed: dict[str, tuple[int, int]] = {}
+    surfaces: dict[str, tuple[int, int, int, int]] = {}
+    kept = []
+    for entry in order:
+        node, depth, top, parent = entry
+        extents = node.extents
+        if depth > 0 and (parent not in placed or extents is None or extents[2] <= 0 or extents[3] <= 0):
+            continue
+        offset = placed.get(parent, offsets[top] if top < len(offsets) else (0, 0))
+        surface = surfaces.get(parent)
+        if extents is not None and depth > 0 and node.role in POPOVER_ROLES:
+            match = next((w for w in spare if (w.width, w.height) == (extents[2], extents[3])), None)
+            if match is not None:
+                spare.remove(match)
+                offset = (match.x - extents[0], match.y - extents[1])
+                surface = (match.x, match.y, match.x + match.width, match.y + match.height)
+        if extents is not None:
+            x1, y1 = extents[0] + offset[0], extents[1] + offset[1]
+            rect = (x1, y1, x1 + extents[2], y1 + extents[3])
+            if surface is None:
+                surface = rect
+            elif rect[0] >= surface[2] or rect[2] <= surface[0] or rect[1] >= surface[3] or rect[3] <= surface[1]:
+                continue
+        placed[node.path] = offset
+        surfaces[node.path] = surface if surface is not None else (0, 0, 1 << 16, 1 << 16)
+        kept.append(entry)
+    return kept, placed
+
+
+def _window_for_offset(offset: tuple[int, int], windows: list[TopWindow]) -> TopWindow | None:
+    """The X window a frame offset was derived from (its origin lies within the window's CSD margin)."""
+    return next((w for w in windows if 0 <= offset[0] - w.x <= 32 and 0 <= offset[1] - w.y <= 32), None)
+
+
 def _convert(
-    order: list[tuple[RawNode, int, int, str]], offsets: list[tuple[int, int]], app: AppInfo, out: list[UIElement]
+    order: list[tuple[RawNode, int, int, str]],
+    offsets: list[tuple[int, int]],
+    app: AppInfo,
+    out: list[UIElement],
+    placed: dict[str, tuple[int, int]] | None = None,
 ) -> None:
     ids: dict[str, int] = {}
     for node, depth, top, parent in order:
         element_id = len(out)
         ids[node.path] = element_id
-        dx, dy = offsets[top] if top < len(offsets) else (0, 0)
+        if placed is not None:
+            dx, dy = placed[node.path]
+        else:
+            dx, dy = offsets[top] if top < len(offsets) else (0, 0)
         bounds = None
         if node.extents is not None and node.extents[2] > 0 and node.extents[3] > 0:
             x, y, w, h = node.extents

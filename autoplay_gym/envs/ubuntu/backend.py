@@ -106,7 +106,7 @@ class UbuntuBackend:
             else:
                 target.write_bytes(bytes(content))
         if options.get("open"):
-            argv.append(str(self._home_path(str(options.pop("open")))))
+            argv.extend(self.app.open_argv(self._home_path(str(options.pop("open")))))
         self._launch(argv)
         return self._settled_snapshot(time.monotonic(), quiet=self._launch_quiet, cap=self.launch_timeout)
 
@@ -123,9 +123,11 @@ class UbuntuBackend:
         self._app_token = f"{self.desktop.token}-{self._launches}"
         env = dict(self.app.env)
         env[APP_MARKER_VAR] = self._app_token
+        app_env = self.desktop.app_env(self.home, env)
+        self.desktop.share_with_bus(app_env)  # services the app has the bus start belong to this episode too
         log = open(self.home / "cache" / "app.log", "wb")
         try:
-            self._proc = processes.spawn(argv, self.desktop.app_env(self.home, env), cwd=str(self.home), stderr=log)
+            self._proc = processes.spawn(argv, app_env, cwd=str(self.home), stderr=log)
         finally:
             log.close()
         self.desktop._children.append(self._proc)
@@ -173,7 +175,7 @@ class UbuntuBackend:
         code = self._proc.poll()
         if code is None:
             return None
-        if processes.tagged_pids(self._app_token, var=APP_MARKER_VAR):
+        if processes.session_pids(self._proc.pid):
             return None  # a launcher that forked the real app and exited
         return f"{self.app.name} exited with code {code}"
 
@@ -208,10 +210,15 @@ class UbuntuBackend:
         if not self.desktop.alive():
             raise BackendError(f"the desktop {self.desktop.display} died (Xvfb or its session bus exited)")
         assert self._atspi is not None and self._input is not None
-        pending = self._atspi.begin_snapshot(max_nodes=self.max_nodes)  # D-Bus work runs on its own thread
-        screenshot = self._screen.grab()  # ... while this thread reads the screen and the window list
-        windows = self._input.top_windows()
-        return Snapshot(screenshot, self._atspi.finish_snapshot(pending, windows))
+        try:
+            pending = self._atspi.begin_snapshot(max_nodes=self.max_nodes)  # D-Bus work runs on its own thread
+            screenshot = self._screen.grab()  # ... while this thread reads the screen and the window list
+            windows = self._input.top_windows()
+            return Snapshot(screenshot, self._atspi.finish_snapshot(pending, windows))
+        except BackendError:
+            raise
+        except Exception as exc:  # Xlib and dbus-fast raise their own types when the display or bus dies
+            raise BackendError(f"observing the desktop {self.desktop.display} failed: {exc!r}") from exc
 
     def _settle(self, start: float, *, quiet: float | None = None, cap: float | None = None) -> bytes:
         """Wait until screen and accessibility events have been quiet for `quiet` s (or `cap` ran out).
