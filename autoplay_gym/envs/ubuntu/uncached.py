@@ -1,0 +1,194 @@
+"""Reading the accessible objects a toolkit leaves out of its AT-SPI cache, one property at a time.
+
+`Cache.GetItems` is the fast path (one call for every node), but not every toolkit fills that cache:
+- Qt 5 (VLC) implements the Cache interface and answers with no items at all;
+- GTK2/GTK3's atk-bridge caches the widgets that existed when it registered plus those later announced by
+  children-changed events, so widgets built afterwards without one are missing (GIMP's toolbox and docks,
+  LibreOffice's GTK widgets embedded in its toolbars, part of evince's header bar);
+- GTK4 adds nodes to its cache once they are walked, which `atspi.py` handles by walking and asking again.
+For the first two, this walks `GetChildren` level by level from the incomplete nodes and asks each unknown node
+for its role, states, interfaces, name and description, all pipelined. It descends only into showing subtrees
+that do not manage their own descendants, so closed menus and million-cell tables cost nothing.
+
+Every call costs the app's main loop ~0.1-0.3 ms, so calls are kept few: name, description and child count
+come from one `Properties.GetAll` (except on Qt 5, which crashes on GetAll), and role and interfaces, which
+never change for an object path, are remembered per app in `memo`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Awaitable, Callable, NamedTuple
+
+from dbus_fast import Message, MessageType
+
+from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS
+
+ACCESSIBLE = "org.a11y.atspi.Accessible"
+PROPERTIES = "org.freedesktop.DBus.Properties"
+NOT_WALKED = (1 << STATE_BITS["defunct"]) | (1 << STATE_BITS["manages-descendants"])
+
+Call = Callable[..., Awaitable["Message | None"]]
+GETALL_CRASHES = frozenset({"qt"})  # Qt 5.15 segfaults on org.freedesktop.DBus.Properties.GetAll
+
+
+class Found(NamedTuple):
+    """One node read property by property, in the field order of `atspi.RawNode`."""
+
+    path: str
+    parent: str
+    index: int
+    child_count: int
+    interfaces: list[str]
+    name: str
+    role: str
+    description: str
+    states: int
+
+
+def _ok(reply: Message | None) -> bool:
+    return reply is not None and reply.message_type != MessageType.ERROR and bool(reply.body)
+
+
+def _walkable(states: int, shown: int, child_count: int, child_limit: int) -> bool:
+    return bool(states & shown) and not states & NOT_WALKED and 0 < child_count <= child_limit
+
+
+class _Reader:
+    """Pipelined property reads on one app, with bounded concurrency."""
+
+    def __init__(self, call: Call, bus_name: str, toolkit: str, memo: dict | None, concurrency: int) -> None:
+        self.call = call
+        self.bus_name = bus_name
+        self.semaphore = asyncio.Semaphore(concurrency)
+        self.memo: dict[str, tuple[str, list[str]]] = {} if memo is None else memo
+        self.batch = toolkit.lower() not in GETALL_CRASHES
+
+    async def ask(self, path: str, interface: str, member: str, signature: str = "", body: list | None = None):
+        async with self.semaphore:
+            return await self.call(self.bus_name, path, interface, member, signature, body or [])
+
+    async def children(self, path: str) -> list[str]:
+        reply = await self.ask(path, ACCESSIBLE, "GetChildren")
+        return [child for _, child in reply.body[0]] if _ok(reply) else []
+
+    async def properties(self, path: str) -> dict[str, object]:
+        """Name, Description, ChildCount and Parent (as a path), in one GetAll where that is safe."""
+        keys = ("Name", "Description", "ChildCount", "Parent")
+        if self.batch:
+            reply = await self.ask(path, PROPERTIES, "GetAll", "s", [ACCESSIBLE])
+            props = reply.body[0] if _ok(reply) else {}  # type: ignore[union-attr]
+            values = {k: props[k].value for k in keys if k in props}
+        else:
+            replies = await asyncio.gather(*(self.ask(path, PROPERTIES, "Get", "ss", [ACCESSIBLE, k]) for k in keys))
+            values = {k: r.body[0].value for k, r in zip(keys, replies) if _ok(r)}  # type: ignore[union-attr]
+        parent = values.get("Parent")
+        values["Parent"] = parent[1] if isinstance(parent, (list, tuple)) and len(parent) == 2 else ""
+        return values
+
+    async def static(self, path: str) -> tuple[str, list[str]] | None:
+        """(role, interfaces), asked once per object path."""
+        if path not in self.memo:
+            role, ifaces = await asyncio.gather(
+                self.ask(path, ACCESSIBLE, "GetRole"), self.ask(path, ACCESSIBLE, "GetInterfaces")
+            )
+            if not _ok(role):
+                return None
+            number = role.body[0]  # type: ignore[union-attr]
+            name = ROLE_NAMES[number] if 0 <= number < len(ROLE_NAMES) else "unknown"
+            self.memo[path] = (name, list(ifaces.body[0]) if _ok(ifaces) else [])  # type: ignore[union-attr]
+        return self.memo[path]
+
+    async def describe(self, path: str, parent: str | None, index: int | None) -> Found | None:
+        """One node; with `parent`/`index` None they are asked for too (climbing from an orphan)."""
+        # ChildCount, not GetChildren: listing a spreadsheet's children would build 2^31 objects
+        asks = [self.static(path), self.ask(path, ACCESSIBLE, "GetState"), self.properties(path)]
+        if index is None:
+            asks.append(self.ask(path, ACCESSIBLE, "GetIndexInParent"))
+        fixed, state, props, *more = await asyncio.gather(*asks)
+        if fixed is None or not _ok(state):
+            return None  # the object vanished between the listing and the questions
+        if index is None:
+            index = int(more[0].body[0]) if _ok(more[0]) else 0
+        words = state.body[0]  # type: ignore[union-attr]
+        bits = (words[0] | (words[1] << 32)) if len(words) > 1 else (words[0] if words else 0)
+        return Found(
+            path,
+            str(props["Parent"]) if parent is None else parent,
+            index,
+            int(props.get("ChildCount", 0)),  # type: ignore[call-overload]
+            fixed[1],
+            str(props.get("Name", "")),
+            fixed[0],
+            str(props.get("Description", "")),
+            bits,
+        )
+
+
+async def read_missing(
+    call: Call,
+    bus_name: str,
+    known: set[str],
+    parents: list[str],
+    *,
+    shown: int,
+    budget: int,
+    child_limit: int,
+    toolkit: str = "",
+    memo: dict[str, tuple[str, list[str]]] | None = None,
+    concurrency: int = 48,
+) -> list[Found]:
+    """Every node below `parents` whose path is not in `known`, up to `budget` nodes, descending only into
+    nodes whose states include a bit of `shown` (the toolkit's "on screen" states).
+
+    `call(dest, path, interface, member, signature, body)` is the reader's D-Bus call with its timeout;
+    `memo` (path -> role, interfaces) carries what never changes from one snapshot to the next.
+    """
+    reader = _Reader(call, bus_name, toolkit, memo, concurrency)
+    seen = set(known)
+    out: list[Found] = []
+    while parents and len(out) < budget:
+        listed = await asyncio.gather(*(reader.children(path) for path in parents))
+        wave = [
+            (child, parent, i)
+            for parent, kids in zip(parents, listed)
+            for i, child in enumerate(kids)
+            if child not in seen
+        ][: budget - len(out)]
+        seen.update(path for path, _, _ in wave)
+        results = await asyncio.gather(*(reader.describe(path, parent, i) for path, parent, i in wave))
+        found = [r for r in results if r is not None]
+        out.extend(found)
+        parents = [f.path for f in found if _walkable(f.states, shown, f.child_count, child_limit)]
+    return out
+
+
+async def read_ancestors(
+    call: Call,
+    bus_name: str,
+    known: set[str],
+    orphans_parents: set[str],
+    *,
+    stop: frozenset[str],
+    toolkit: str = "",
+    memo: dict[str, tuple[str, list[str]]] | None = None,
+    max_depth: int = 32,
+    concurrency: int = 48,
+) -> list[Found]:
+    """The uncached ancestors of cached nodes, climbing until a known path or one of `stop` (the app root).
+
+    atk-bridge caches some widgets whose containers it never cached (LibreOffice's toolbar combo boxes and
+    sidebar): without their ancestors they would float as extra top-level nodes, in no stable order.
+    """
+    reader = _Reader(call, bus_name, toolkit, memo, concurrency)
+    seen = set(known) | set(stop)
+    out: list[Found] = []
+    wave = sorted(p for p in orphans_parents if p not in seen)
+    for _ in range(max_depth):
+        if not wave:
+            break
+        seen.update(wave)
+        found = [r for r in await asyncio.gather(*(reader.describe(p, None, None) for p in wave)) if r is not None]
+        out.extend(found)
+        wave = sorted({f.parent for f in found if f.parent and f.parent not in seen})
+    return out
