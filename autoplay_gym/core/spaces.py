@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 from gymnasium import spaces
+from gymnasium.spaces.utils import flatten, unflatten
+from gymnasium.vector.utils.shared_memory import read_from_shared_memory, write_to_shared_memory
 
 from autoplay_gym.core.actions import ACTION_TYPES, DIRECTIONS, DONE_STATUSES, KEY_NAMES, MODIFIERS
 
@@ -39,6 +41,35 @@ class UnicodeText(spaces.Text):
             and self.min_length == other.min_length
             and self.max_length == other.max_length
         )
+
+
+# Flattening and vector envs' shared memory store a UnicodeText as code points (-1 pads), not as indices into a
+# charset: gymnasium's Text handlers would raise KeyError on the first character outside SAMPLE_ALPHABET.
+
+
+@flatten.register(UnicodeText)
+def _flatten_unicode(space: UnicodeText, x: str) -> np.ndarray:
+    arr = np.full((space.max_length,), -1, dtype=np.int32)
+    arr[: len(x)] = [ord(c) for c in x]
+    return arr
+
+
+@unflatten.register(UnicodeText)
+def _unflatten_unicode(space: UnicodeText, x: np.ndarray) -> str:
+    return "".join(chr(int(v)) for v in x if v >= 0)
+
+
+@read_from_shared_memory.register(UnicodeText)
+def _read_unicode(space: UnicodeText, shared_memory: Any, n: int = 1) -> tuple[str, ...]:
+    data = np.frombuffer(shared_memory.get_obj(), dtype=np.int32).reshape((n, space.max_length))
+    return tuple(_unflatten_unicode(space, row[row >= 0]) for row in data)
+
+
+@write_to_shared_memory.register(UnicodeText)
+def _write_unicode(space: UnicodeText, index: int, values: str, shared_memory: Any) -> None:
+    size = space.max_length
+    destination = np.frombuffer(shared_memory.get_obj(), dtype=np.int32)
+    np.copyto(destination[index * size : (index + 1) * size], _flatten_unicode(space, values))
 
 
 def make_observation_space(width: int, height: int) -> spaces.Dict:

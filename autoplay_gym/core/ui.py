@@ -27,6 +27,10 @@ FLAG_NAMES = (
 CONTENT_ROLES = frozenset(
     {"text", "entry", "password text", "paragraph", "terminal", "document text", "label", "static", "editbar"}
 )
+# Rows of a list: a longer or shorter list is not a new screen.
+ROW_ROLES = frozenset({"list item", "table row", "table cell", "tree item", "row"})
+LIST_ROLES = frozenset({"list", "list box", "table", "tree", "tree table", "recycler view"})
+WINDOW_ROLES = frozenset({"frame", "window"})
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
 
@@ -228,19 +232,23 @@ class UITree:
     def signature(self) -> str:
         """A structural hash that ignores volatile text, for counting distinct screens.
 
-        Text in content roles (labels, entries, documents) and digits everywhere are dropped, and runs of
-        same-shaped siblings (list rows) collapse to one, so a list that grew or a display showing another
-        number is the same screen, while a new dialog, page or control is a new one.
+        Dropped: text in content roles (labels, entries, documents), main-window titles (they name the open
+        document), and digits everywhere. Runs of same-shaped rows in a list, table or tree collapse to one,
+        so a list that grew or a display showing another number is the same screen, while a new dialog,
+        page or control, or a button whose label changed (Play -> Pause), is a new one.
         """
         tokens = []
         previous_by_parent: dict[int | None, tuple] = {}
         for e in self.elements:
-            name = "" if (e.editable or e.role in CONTENT_ROLES) else _normalise_name(e.text)
+            volatile = e.editable or e.role in CONTENT_ROLES or (e.role in WINDOW_ROLES and e.depth == 0)
+            name = "" if volatile else _normalise_name(e.text)
             token = (e.depth, e.role, e.resource_id, name, e.checkable, e.checked, e.selected, e.enabled)
-            row_shape = (e.depth, e.role, e.resource_id)
-            if previous_by_parent.get(e.parent) == row_shape and not e.checkable:
-                continue
-            previous_by_parent[e.parent] = row_shape
+            parent_role = self.elements[e.parent].role if e.parent is not None and e.parent < len(self) else ""
+            if e.role in ROW_ROLES or parent_role in LIST_ROLES:
+                row_shape = (e.depth, e.role, e.resource_id)
+                if previous_by_parent.get(e.parent) == row_shape and not e.checkable:
+                    continue
+                previous_by_parent[e.parent] = row_shape
             tokens.append(token)
         return hashlib.blake2b(repr(tokens).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
