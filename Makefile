@@ -30,8 +30,13 @@ $(STAMPS)/install-$(EXTRAS): setup.cfg pyproject.toml | $(PY)
 
 venv: $(STAMPS)/install-$(EXTRAS)
 
+DEMO_OUT ?= .cache/demo-run
+
+# Explore Calculator and TextEditor, generate tasks, execute and verify them, write the report (model-free).
+# Rerunning resumes the same run directory; `make demo DEMO_OUT=...` starts a fresh one elsewhere.
 demo: system venv
-	$(VENV)/bin/autoplay demo
+	$(VENV)/bin/autoplay run --env AutoPlay-Ubuntu-Calculator --env AutoPlay-Ubuntu-TextEditor \
+		--out $(DEMO_OUT) --workers 2
 
 test: system venv
 	$(VENV)/bin/pytest

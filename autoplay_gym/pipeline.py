@@ -115,7 +115,7 @@ class Pipeline:
             env_id: [t for t in range(cfg.turns) if f"{env_id}#t{t}" not in done] for env_id in cfg.env_ids
         }
         total_steps = sum(len(turns) for turns in remaining.values()) * cfg.steps
-        progress = Progress("explore", total_steps, unit="steps")
+        progress = Progress("explore", total_steps, unit="steps")  # the most steps the turns may take
 
         def job(env_id: str) -> Job:
             turn = remaining[env_id].pop(0)
@@ -132,8 +132,9 @@ class Pipeline:
             self._add_tokens(result)
             if result.ok:
                 self.run.mark_done("explore", result.key, **{k: v for k, v in result.value.items() if k != "tokens"})
-                progress.advance(cfg.steps, note=f"{result.key}: {result.value['steps']} steps, "
-                                                 f"{result.value.get('new_states')} new screens")
+                # a turn the explorer ended early (to relaunch the app) counts the steps it took
+                progress.advance(result.value["steps"], note=f"{result.key}: {result.value['steps']} steps, "
+                                                             f"{result.value.get('new_states')} new screens")
             else:
                 progress.advance(cfg.steps, note=f"{result.key} failed")
                 self.log(f"explore {result.key} failed: {result.error}")
