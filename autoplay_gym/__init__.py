@@ -3,7 +3,7 @@
 `import autoplay_gym` registers every `AutoPlay-Android-<App>` and `AutoPlay-Ubuntu-<App>` id.
 """
 
-from autoplay_gym.core import (
+from autoplay_gym.core import (  # the public names, re-exported
     ACTION_TYPES,
     Action,
     ActionError,
