@@ -1,10 +1,21 @@
-"""The catalog of Ubuntu desktop apps: how to launch each, which Debian package provides it, and its quirks."""
+"""The catalog of Ubuntu desktop apps: how to launch each, which Debian package provides it, and its quirks.
+
+Every entry's `notes` record what was measured on this machine (Debian 12, Xvfb, no window manager): how the
+app's toolkit reaches AT-SPI and what it gets wrong. Toolkit fixes live in `atspi.py` / `uncached.py` /
+`quirks.py`; first-run prompts are answered in `profiles.py`.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+from autoplay_gym.envs.ubuntu import profiles
+
+PATH_FIELD = "{path}"
 
 
 @dataclass(frozen=True)
@@ -20,7 +31,51 @@ class UbuntuApp:
     notes: str = ""
     # Writes the app's pre-seeded profile (no first-run wizard, no tips) into a fresh HOME before each launch.
     prepare_profile: Callable[[Path], None] | None = None
+    # How `reset(options={"open": path})` hands a file to the app: arguments appended to the command, with
+    # "{path}" standing for the file; per-suffix overrides (a CSV must skip LibreOffice's import dialog).
+    open_args: tuple[str, ...] = (PATH_FIELD,)
+    open_args_by_suffix: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def open_argv(self, path: Path) -> list[str]:
+        """The arguments that make the app open `path`."""
+        template = self.open_args_by_suffix.get(path.suffix.lower(), self.open_args)
+        return [part.replace(PATH_FIELD, str(path)) for part in template]
+
+
+LIBREOFFICE_ENV = {"SAL_USE_VCLPLUGIN": "gtk3"}  # the gtk3 VCL plugin is the one that speaks ATK / AT-SPI
+LIBREOFFICE_FLAGS = ("--norestore", "--nologo", "--nolockcheck")
+LIBREOFFICE_NOTES = (
+    "LibreOffice 7.4 with the gtk3 VCL plugin (SAL_USE_VCLPLUGIN=gtk3; the default x11 plugin exposes nothing). "
+    "Quirks: its own (VCL) widgets report extents that omit the native menu bar, so everything below it is "
+    "placed ~25 px too high (quirks.py shifts the root pane's subtree by the gap between its bottom and its "
+    "X window's bottom); GTK widgets embedded in toolbars (font name, Name Box) are not in atk-bridge's cache and "
+    "hang off uncached containers, which uncached.py reads up to a cached ancestor; GetItems costs "
+    "~0.13 ms per cached node because every closed menu item is cached (~1100 nodes), so the reader reuses "
+    "the last rows while the app sends no event. Registered nondeterministic: frames are pixel-identical "
+    "across launches, but each window has two accessible frames (GTK's and VCL's) and which one holds the "
+    "root pane depends on the order LibreOffice creates them at start-up, so the tree's shape can differ "
+    "between two launches showing the same screen. Profile: no tip of the day, no What's New infobar, no "
+    "recovery, no Impress template picker."
+)
+CHROMIUM_FLAGS = (
+    "--force-renderer-accessibility",  # build the web content's tree without waiting for a screen reader
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-features=Translate,MediaRouter,OptimizationHints,DialMediaRouteProvider",
+    "--no-sandbox",  # the sandbox needs user namespaces, which containers usually lack
+    "--test-type",  # hides the "unsupported command-line flag: --no-sandbox" infobar
+    "--disable-gpu",
+    "--password-store=basic",  # no keyring prompt
+)
+# VLC's front-end refuses to run as root; vlc_launcher.py starts the same libvlc + Qt interface instead.
+VLC_COMMAND = (
+    ("vlc",)
+    if os.geteuid() != 0
+    else (sys.executable, "-S", str(Path(__file__).with_name("vlc_launcher.py")))
+)
 
 UBUNTU_APPS: dict[str, UbuntuApp] = {
     app.name: app
@@ -47,6 +102,150 @@ UBUNTU_APPS: dict[str, UbuntuApp] = {
                 "VISIBLE with zero extents and are pruned."
             ),
         ),
+        UbuntuApp(
+            "Files",
+            ("nautilus", "--new-window"),
+            "nautilus",
+            "GTK4",
+            notes=(
+                "Nautilus 43 (GTK4 + libadwaita). `reset(options={'open': 'folder'})` opens a seeded folder. "
+                "File operations and trash go through gvfsd, a D-Bus-activated service: the backend shares the "
+                "episode's environment with the session bus so it runs in the episode's HOME and dies with it. "
+                "Icon-only buttons carry their label in the description."
+            ),
+        ),
+        UbuntuApp(
+            "Terminal",
+            ("gnome-terminal", "--wait"),
+            "gnome-terminal",
+            "GTK3",
+            open_args=(f"--working-directory={PATH_FIELD}",),
+            notes=(
+                "gnome-terminal 3.46 (GTK3 + VTE). The command is only a client: the window belongs to "
+                "gnome-terminal-server, started by D-Bus activation (with the episode's environment, see Files). "
+                "`--wait` keeps the client alive until the terminal closes, so app_status tracks it. The VTE "
+                "widget is role `terminal` and its screen text is read through the Text interface. Closed "
+                "menus' items are reported at INT_MIN extents and are dropped."
+            ),
+        ),
+        UbuntuApp(
+            "DocumentViewer",
+            ("evince",),
+            "evince",
+            "GTK3",
+            notes=(
+                "Evince 43 (GTK3). With no file it shows an almost empty Recent Documents view; open a seeded "
+                "PDF with reset(options={'files': {...}, 'open': 'doc.pdf'}). Page text is exposed per page."
+            ),
+        ),
+        UbuntuApp(
+            "ImageViewer",
+            ("eog",),
+            "eog",
+            "GTK3",
+            notes=(
+                "Eye of GNOME 43 (GTK3). Centres its window on the screen without a window manager; reports true "
+                "screen extents. Open a seeded image with reset(options={'open': 'picture.png'})."
+            ),
+        ),
+        UbuntuApp(
+            "LibreOfficeCalc",
+            ("libreoffice", "--calc", *LIBREOFFICE_FLAGS),
+            "libreoffice-calc",
+            "LibreOffice (gtk3 VCL)",
+            deterministic=False,
+            env=dict(LIBREOFFICE_ENV),
+            prepare_profile=profiles.prepare_libreoffice,
+            open_args_by_suffix={".csv": ("--infilter=CSV:44,34,76,1", PATH_FIELD)},  # comma, quote, UTF-8
+            notes=LIBREOFFICE_NOTES + (
+                " Calc: the sheet is a table with 2^34 cells and MANAGES_DESCENDANTS; its visible cells are "
+                "read through the Table interface (quirks.py), never by listing children. A .csv opens without "
+                "the Text Import dialog."
+            ),
+        ),
+        UbuntuApp(
+            "LibreOfficeWriter",
+            ("libreoffice", "--writer", *LIBREOFFICE_FLAGS),
+            "libreoffice-writer",
+            "LibreOffice (gtk3 VCL)",
+            deterministic=False,
+            env=dict(LIBREOFFICE_ENV),
+            prepare_profile=profiles.prepare_libreoffice,
+            notes=LIBREOFFICE_NOTES + " Writer: the visible paragraphs are `paragraph` nodes with editable text.",
+        ),
+        UbuntuApp(
+            "LibreOfficeImpress",
+            ("libreoffice", "--impress", *LIBREOFFICE_FLAGS),
+            "libreoffice-impress",
+            "LibreOffice (gtk3 VCL)",
+            deterministic=False,
+            env=dict(LIBREOFFICE_ENV),
+            prepare_profile=profiles.prepare_libreoffice,
+            notes=LIBREOFFICE_NOTES + (
+                " Impress: without the profile the 'Select a Template' dialog covers the window; slides are "
+                "`panel` nodes in the Slides pane, placeholders are `panel`s holding `paragraph`s."
+            ),
+        ),
+        UbuntuApp(
+            "GIMP",
+            ("gimp", "--no-splash"),
+            "gimp",
+            "GTK2",
+            env={"GTK_MODULES": "gail:atk-bridge"},  # GTK2 loads its AT-SPI bridge only as a module
+            prepare_profile=profiles.prepare_gimp,
+            notes=(
+                "GIMP 2.10 (GTK2, single-window mode). GTK2 needs GTK_MODULES=gail:atk-bridge (libgail-common "
+                "and libatk-adaptor ship the modules). Its bridge caches the widgets that existed when it "
+                "started, so the toolbox, tool options and docks are read node by node (uncached.py). Tool "
+                "buttons are nameless toggle buttons whose tooltip sits on the parent panel's description. "
+                "A fresh profile makes GIMP query its plug-ins at start (~5 s)."
+            ),
+        ),
+        UbuntuApp(
+            "VLC",
+            (*VLC_COMMAND, "--aout=adummy", "--no-qt-error-dialogs", "--no-playlist-autostart"),
+            "vlc",
+            "Qt5",
+            prepare_profile=profiles.prepare_vlc,
+            notes=(
+                "VLC 3.0 (Qt 5.15, AT-SPI built into libQt5Gui, on with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1). "
+                "Qt answers Cache.GetItems with nothing, so the whole tree is read node by node (uncached.py), "
+                "and Qt 5.15 crashes on Properties.GetAll, which the reader therefore never sends to Qt. The "
+                "`vlc` binary refuses root, so as root vlc_launcher.py starts the same interface through libvlc. "
+                "Audio goes to a dummy output (Xvfb has no sound card); the profile skips the privacy dialog. "
+                "A file given with reset(options={'open': ...}) is queued, not played (--no-playlist-autostart): "
+                "playing media redraws the position slider every few frames, so an episode would never start on "
+                "a still screen, and --start-paused sometimes leaves the slider's opening animation running. "
+                "Icon-only buttons carry their label in the description."
+            ),
+        ),
+        UbuntuApp(
+            "Thunderbird",
+            ("thunderbird", "-no-remote"),
+            "thunderbird",
+            "Gecko",
+            env={"MOZ_LEGACY_PROFILES": "1"},  # use profiles.ini's default profile, not a per-install one
+            prepare_profile=profiles.prepare_thunderbird,
+            notes=(
+                "Thunderbird (Gecko, ATK through atk-bridge). Without the profile the Account Hub covers the "
+                "window; the profile adds a Local Folders account instead, so the folder pane, menus and "
+                "toolbars are live. Seed mail by writing mbox files below "
+                "`.thunderbird/autoplay.default/Mail/Local Folders/` through reset(options={'files': ...})."
+            ),
+        ),
+        UbuntuApp(
+            "Chromium",
+            ("chromium", *CHROMIUM_FLAGS),
+            "chromium",
+            "Chromium (ATK)",
+            prepare_profile=profiles.prepare_chromium,
+            notes=(
+                "Chromium with --force-renderer-accessibility so web content is in the tree; the user data "
+                "directory is the episode's $XDG_CONFIG_HOME/chromium, pre-seeded with no first-run page. "
+                "Quirk: hidden popups (omnibox suggestions) stay in the tree as unmapped top-level frames, which "
+                "quirks.py drops when no mapped X window matches them."
+            ),
+        ),
     )
 }
 
@@ -68,6 +267,8 @@ def app_for(name: str | None, command: list[str] | tuple[str, ...] | None) -> Ub
             deterministic=base.deterministic if base else False,
             env=dict(base.env) if base else {},
             prepare_profile=base.prepare_profile if base else None,
+            open_args=base.open_args if base else (PATH_FIELD,),
+            open_args_by_suffix=dict(base.open_args_by_suffix) if base else {},
         )
     if name not in UBUNTU_APPS:
         known = ", ".join(sorted(UBUNTU_APPS))

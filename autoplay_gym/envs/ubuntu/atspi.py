@@ -59,7 +59,9 @@ CLICKABLE_ROLES = frozenset(
 )
 SCROLLABLE_ROLES = frozenset({"scroll pane", "list box", "tree", "tree table", "table", "document web", "viewport"})
 CHECKABLE_ROLES = frozenset({"check box", "radio button", "toggle button", "check menu item", "radio menu item"})
-TEXT_ROLES = frozenset({"text", "entry", "password text", "terminal", "paragraph", "document text", "spin button", "page"})
+TEXT_ROLES = frozenset(
+    {"text", "entry", "password text", "terminal", "paragraph", "document text", "spin button", "page"}
+)
 _CLASS_NAME = re.compile(r"^(Gtk|Adw|Gd|Gdk|Gs|Vte|Nautilus|Gnome|Gedit|Ide|Gcal|Gtk4)[A-Z]\w*$")
 
 TEXT_LIMIT = 10_000
@@ -334,7 +336,8 @@ class AtspiTree:
         # interface, and atk-bridge fails GetAll on properties it lacks.
         for prop in ("ToolkitName", "Version"):
             reply = await self._call(
-                bus_name, ROOT_PATH, "org.freedesktop.DBus.Properties", "Get", "ss", ["org.a11y.atspi.Application", prop]
+                bus_name, ROOT_PATH, "org.freedesktop.DBus.Properties", "Get", "ss",
+                ["org.a11y.atspi.Application", prop],
             )
             if reply is not None and reply.message_type != MessageType.ERROR:
                 setattr(info, "toolkit" if prop == "ToolkitName" else "version", str(reply.body[0].value))
@@ -392,12 +395,15 @@ class AtspiTree:
         """The app's top-level nodes with children linked, walking only where the cache is incomplete."""
         seen = self._events_by_app.get(bus_name, 0)
         memo = self._nodes_memo.get(bus_name)
+        app = self._apps.get(bus_name) or AppInfo(bus_name)
         if memo is not None and memo[0] == seen:  # no event since the last read: nothing changed
             nodes = {row[0]: RawNode(*row) for row in memo[1]}
         else:
             nodes = await self._read_nodes(bus_name)
-            fields = ("path", "parent", "index", "child_count", "interfaces", "name", "role", "description", "states")
-            self._nodes_memo[bus_name] = (seen, [tuple(getattr(n, f) for f in fields) for n in nodes.values()])
+            if not app.window_relative:  # GTK4 realises nodes lazily and silently: never reuse its reads
+                fields = ("path", "parent", "index", "child_count", "interfaces", "name", "role", "description",
+                          "states")
+                self._nodes_memo[bus_name] = (seen, [tuple(getattr(n, f) for f in fields) for n in nodes.values()])
         for node in nodes.values():
             parent = nodes.get(node.parent)
             if parent is not None:
@@ -422,11 +428,19 @@ class AtspiTree:
             replies = await asyncio.gather(
                 *(self._call(bus_name, path, ACCESSIBLE, "GetChildren") for path in missing[:512])
             )
-            if not any(r is not None and r.message_type != MessageType.ERROR and r.body[0] for r in replies):
+            listed = {
+                child
+                for r in replies
+                if r is not None and r.message_type != MessageType.ERROR
+                for _, child in r.body[0]
+            }
+            if not listed:
                 break
             before = len(nodes)
             nodes = await self._items(bus_name)
             if len(nodes) <= before:
+                if listed - nodes.keys():  # GTK4 has not cached what the walk listed yet: read it by hand
+                    await self._read_uncached(bus_name, nodes, app)
                 break
         return nodes
 

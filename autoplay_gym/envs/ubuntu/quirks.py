@@ -254,8 +254,12 @@ async def add_visible_cells(call: Call, bus_name: str, table: RawNode, make_node
     )
     # One cell per row and per column gives every cell's rectangle: a grid is a grid.
     index = {cell: i for i, cell in enumerate(grid)}
-    row_ext = await asyncio.gather(*(ask(paths[index[(r, cols[0])]], COMPONENT, "GetExtents", "u", [0]) for r in keep_rows))
-    col_ext = await asyncio.gather(*(ask(paths[index[(keep_rows[0], c)]], COMPONENT, "GetExtents", "u", [0]) for c in cols))
+    row_ext = await asyncio.gather(
+        *(ask(paths[index[(r, cols[0])]], COMPONENT, "GetExtents", "u", [0]) for r in keep_rows)
+    )
+    col_ext = await asyncio.gather(
+        *(ask(paths[index[(keep_rows[0], c)]], COMPONENT, "GetExtents", "u", [0]) for c in cols)
+    )
     row_box = {r: e.body[0] for r, e in zip(keep_rows, row_ext) if _ok(e)}  # type: ignore[union-attr]
     col_box = {c: e.body[0] for c, e in zip(cols, col_ext) if _ok(e)}  # type: ignore[union-attr]
     text_iter = iter(texts)
@@ -281,7 +285,8 @@ async def _cell_at(call: Call, bus_name: str, table: RawNode, x: int, y: int) ->
     hit = await call(bus_name, table.path, COMPONENT, "GetAccessibleAtPoint", "iiu", [x, y, 0])
     if not _ok(hit) or hit.body[0][1] in ("", "/org/a11y/atspi/null"):  # type: ignore[union-attr]
         return None
-    name = await call(bus_name, hit.body[0][1], PROPERTIES, "Get", "ss", [ACCESSIBLE, "Name"])  # type: ignore[union-attr]
+    cell_path = hit.body[0][1]  # type: ignore[union-attr]
+    name = await call(bus_name, cell_path, PROPERTIES, "Get", "ss", [ACCESSIBLE, "Name"])
     match = CELL_ADDRESS.match(str(name.body[0].value)) if _ok(name) else None  # type: ignore[union-attr]
     if match is None:
         return None

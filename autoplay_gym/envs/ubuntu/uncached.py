@@ -99,22 +99,33 @@ class _Reader:
             self.memo[path] = (name, list(ifaces.body[0]) if _ok(ifaces) else [])  # type: ignore[union-attr]
         return self.memo[path]
 
-    async def describe(self, path: str, parent: str | None, index: int | None) -> Found | None:
-        """One node; with `parent`/`index` None they are asked for too (climbing from an orphan)."""
+    async def describe(
+        self, path: str, parent: str | None, index: int | None, shown: int | None = None
+    ) -> Found | None:
+        """One node; with `parent`/`index` None they are asked for too (climbing from an orphan). With `shown`,
+        a node whose states lack those bits gets no name, description or child count: nothing reads them."""
         # ChildCount, not GetChildren: listing a spreadsheet's children would build 2^31 objects
-        asks = [self.static(path), self.ask(path, ACCESSIBLE, "GetState"), self.properties(path)]
+        asks = [self.static(path), self.ask(path, ACCESSIBLE, "GetState")]
+        if shown is None:
+            asks.append(self.properties(path))
         if index is None:
             asks.append(self.ask(path, ACCESSIBLE, "GetIndexInParent"))
-        fixed, state, props, *more = await asyncio.gather(*asks)
+        fixed, state, *more = await asyncio.gather(*asks)
         if fixed is None or not _ok(state):
             return None  # the object vanished between the listing and the questions
-        if index is None:
-            index = int(more[0].body[0]) if _ok(more[0]) else 0
         words = state.body[0]  # type: ignore[union-attr]
         bits = (words[0] | (words[1] << 32)) if len(words) > 1 else (words[0] if words else 0)
+        if shown is None:
+            props = more.pop(0)
+        elif bits & shown:
+            props = await self.properties(path)
+        else:
+            props = {}
+        if index is None:
+            index = int(more[0].body[0]) if _ok(more[0]) else 0
         return Found(
             path,
-            str(props["Parent"]) if parent is None else parent,
+            str(props.get("Parent", "")) if parent is None else parent,
             index,
             int(props.get("ChildCount", 0)),  # type: ignore[call-overload]
             fixed[1],
@@ -147,19 +158,24 @@ async def read_missing(
     reader = _Reader(call, bus_name, toolkit, memo, concurrency)
     seen = set(known)
     out: list[Found] = []
-    while parents and len(out) < budget:
-        listed = await asyncio.gather(*(reader.children(path) for path in parents))
-        wave = [
-            (child, parent, i)
-            for parent, kids in zip(parents, listed)
-            for i, child in enumerate(kids)
-            if child not in seen
-        ][: budget - len(out)]
-        seen.update(path for path, _, _ in wave)
-        results = await asyncio.gather(*(reader.describe(path, parent, i) for path, parent, i in wave))
-        found = [r for r in results if r is not None]
-        out.extend(found)
-        parents = [f.path for f in found if _walkable(f.states, shown, f.child_count, child_limit)]
+
+    # Each node's children are listed as soon as the node is known to be walkable, not level by level:
+    # Gecko's and GTK's trees are 15-25 levels deep, and waiting for whole levels stalls on the slowest call.
+    async def expand(path: str) -> None:
+        kids = [(i, kid) for i, kid in enumerate(await reader.children(path)) if kid not in seen]
+        kids = kids[: max(budget - (len(seen) - len(known)), 0)]
+        seen.update(kid for _, kid in kids)
+        await asyncio.gather(*(visit(kid, path, i) for i, kid in kids))
+
+    async def visit(path: str, parent: str, index: int) -> None:
+        found = await reader.describe(path, parent, index, shown)
+        if found is None:
+            return
+        out.append(found)
+        if _walkable(found.states, shown, found.child_count, child_limit):
+            await expand(found.path)
+
+    await asyncio.gather(*(expand(path) for path in parents))
     return out
 
 

@@ -79,6 +79,7 @@ class XInput:
         self._net_wm_name = self.display.intern_atom("_NET_WM_NAME")
         self._utf8 = self.display.intern_atom("UTF8_STRING")
         self._load_keymap()
+        self._seen_windows: set[int] = set()  # top-level windows the agent has already had a chance to act on
 
     # --- keymap -----------------------------------------------------------------------------------------------
 
@@ -221,6 +222,7 @@ class XInput:
     def focus_window_at(self, x: int, y: int) -> None:
         """Give keyboard focus to the top-level window under the point, as a click-to-focus window manager would."""
         try:
+            self._managed_windows(remember=True)  # a click acknowledges every window now on screen
             for window in reversed(self.root.query_tree().children):
                 if window.get_attributes().map_state != X.IsViewable:
                     continue
@@ -233,14 +235,35 @@ class XInput:
             return
 
     def focus_top_window(self) -> None:
-        """Focus the topmost mapped window when nothing on the screen holds the keyboard."""
-        focus = self.display.get_input_focus().focus
-        if isinstance(focus, int) or focus in (X.NONE, X.PointerRoot) or focus == self.root:
-            for window in reversed(self.root.query_tree().children):
-                if window.get_attributes().map_state == X.IsViewable and window.get_geometry().width > 1:
-                    window.set_input_focus(X.RevertToParent, X.CurrentTime)
-                    self.display.sync()
-                    return
+        """Before keyboard input: focus a window that appeared since the agent last acted (a dialog that just
+        opened), as window managers do when a window maps; else the topmost one when nothing holds the keyboard.
+
+        Without a window manager a new dialog does not get the keyboard, so typed text would go to the window
+        under it. A window the agent clicked after it appeared keeps the keyboard.
+        """
+        try:
+            windows, fresh = self._managed_windows(remember=True)
+            focus = self.display.get_input_focus().focus
+            target = fresh[-1] if fresh else None
+            if target is None and (isinstance(focus, int) or focus in (X.NONE, X.PointerRoot) or focus == self.root):
+                target = windows[-1] if windows else None
+            if target is not None and focus != target:
+                target.set_input_focus(X.RevertToParent, X.CurrentTime)
+                self.display.sync()
+        except xerror.BadWindow:  # the window vanished meanwhile; the next input finds the new state
+            return
+
+    def _managed_windows(self, *, remember: bool) -> tuple[list, list]:
+        """(viewable top-level windows that take focus, bottom to top; those among them not seen before)."""
+        windows = []
+        for window in self.root.query_tree().children:
+            attrs = window.get_attributes()
+            if attrs.map_state == X.IsViewable and not attrs.override_redirect and window.get_geometry().width > 1:
+                windows.append(window)
+        fresh = [w for w in windows if w.id not in self._seen_windows]
+        if remember:
+            self._seen_windows = {w.id for w in windows}
+        return windows, fresh
 
     def close(self) -> None:
         try:

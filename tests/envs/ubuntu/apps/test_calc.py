@@ -1,0 +1,61 @@
+"""LibreOffice Calc: seeded sheets open, visible cells are read through the Table interface (never all 2^34 of
+them), and a formula typed into a cell computes and reads back."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.envs.ubuntu.apps import media
+from tests.envs.ubuntu.apps.support import app_env, named, step_ok, strict_check_env, wait_until
+
+pytestmark = pytest.mark.heavy
+
+ROWS = [["fruit", "qty"], ["apple", 3], ["pear", 5]]
+OPEN_ODS = {"files": {"Documents/stock.ods": media.ods(ROWS)}, "open": "Documents/stock.ods"}
+
+
+@pytest.fixture(scope="module")
+def calc():
+    with app_env("LibreOfficeCalc") as env:
+        yield env
+
+
+def cells(tree) -> dict[str, str]:
+    """Visible cells by address."""
+    return {e.description: e.text for e in tree if e.role == "table cell" and e.description}
+
+
+def test_check_env(calc):
+    strict_check_env(calc)
+
+
+def test_seeded_sheet_cells_are_in_the_tree(calc):
+    obs, info = calc.reset(options=OPEN_ODS)
+    visible = cells(calc.tree)
+    assert {"A1": "fruit", "B1": "qty", "A2": "apple", "B2": "3", "A3": "pear", "B3": "5"}.items() <= visible.items()
+    assert visible["C1"] == "" and visible["A4"] == ""
+    # The sheet has 2^34 cells; the tree holds only visible ones and says it was cut.
+    assert calc.tree.truncated and info["tree_truncated"]
+    assert obs["a11y_tree"].splitlines()[-1].startswith("[...] tree cut at")
+    assert len(named(calc.tree)) >= 15
+
+
+def test_cell_bounds_hit_the_cell(calc):
+    calc.reset(options=OPEN_ODS)
+    b3 = next(e for e in calc.tree if e.role == "table cell" and e.description == "B3")
+    step_ok(calc, {"type": "click", "element": b3.id})
+    # The Name Box (a GTK entry) shows the address of the cell the click landed in.
+    wait_until(calc, lambda t: any(e.role == "text" and e.editable and e.text == "B3" for e in t), "B3 in the Name Box")
+
+
+def test_formula_typed_into_a_cell_computes(calc):
+    calc.reset(options=OPEN_ODS)
+    c2 = next(e for e in calc.tree if e.role == "table cell" and e.description == "C2")
+    step_ok(calc, {"type": "type", "text": "=B2*14\n", "element": c2.id})
+    wait_until(calc, lambda t: cells(t).get("C2") == "42", "C2 to show 42")
+
+
+def test_csv_opens_without_the_import_dialog(calc):
+    calc.reset(options={"files": {"data.csv": "city,people\nLyon,3\n"}, "open": "data.csv"})
+    assert not any(e.role == "dialog" for e in calc.tree)
+    assert {"A1": "city", "B2": "3"}.items() <= cells(calc.tree).items()

@@ -1,0 +1,59 @@
+"""Chromium: a seeded local page's DOM is in the tree (renderer accessibility forced on), and a form filled in
+through it runs the page's own script."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.envs.ubuntu.apps import media
+from tests.envs.ubuntu.apps.support import (
+    app_env,
+    assert_frames_on_windows,
+    find,
+    named,
+    step_ok,
+    strict_check_env,
+    wait_until,
+)
+
+pytestmark = pytest.mark.heavy
+
+PAGE = media.html(
+    "Order form",
+    "<h1>Order form</h1><label for='qty'>Quantity</label><input id='qty' type='text'>"
+    "<button onclick=\"document.getElementById('out').textContent = "
+    "'Ordered ' + document.getElementById('qty').value + ' crates'\">Place order</button>"
+    "<p id='out'>Nothing ordered yet</p>",
+)
+OPEN_PAGE = {"files": {"Documents/order.html": PAGE}, "open": "Documents/order.html"}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with app_env("Chromium") as env:
+        yield env
+
+
+def test_check_env(chromium):
+    strict_check_env(chromium)
+
+
+def test_page_content_is_in_the_tree(chromium):
+    chromium.reset(options=OPEN_PAGE)
+    assert find(chromium.tree, "document web", "Order form")
+    assert find(chromium.tree, "heading", "Order form")
+    assert find(chromium.tree, "paragraph", "Nothing ordered yet")
+    assert len(named(chromium.tree)) >= 15
+    # Chromium keeps hidden popups as SHOWING frames: only the real window's frame is left.
+    assert [e.text for e in chromium.tree if e.role == "frame"] == ["Order form - Chromium"]
+    assert_frames_on_windows(chromium)
+
+
+def test_filling_the_form_runs_the_page_script(chromium):
+    chromium.reset(options=OPEN_PAGE)
+    page = find(chromium.tree, "document web", "Order form")
+    field = next(e for e in chromium.tree if e.role == "entry" and page.bounds.contains(*e.bounds.center))
+    step_ok(chromium, {"type": "type", "text": "7", "element": field.id})
+    step_ok(chromium, {"type": "click", "element": find(chromium.tree, "push button", "Place order").id})
+    wait_until(chromium, lambda t: any(e.role == "paragraph" and e.text == "Ordered 7 crates" for e in t),
+               "the script's output")

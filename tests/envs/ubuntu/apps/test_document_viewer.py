@@ -1,0 +1,58 @@
+"""DocumentViewer (evince): a PDF built at test time opens, its text is in the tree, and zooming changes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.envs.ubuntu.apps import media
+from tests.envs.ubuntu.apps.support import (
+    app_env,
+    assert_frames_on_windows,
+    find,
+    named,
+    step_ok,
+    strict_check_env,
+    wait_until,
+)
+
+LINES = ["AutoPlay quarterly report", "Total shipped: 42 crates"]
+OPEN_PDF = {"files": {"Documents/report.pdf": media.pdf(LINES)}, "open": "Documents/report.pdf"}
+
+
+@pytest.fixture(scope="module")
+def viewer():
+    with app_env("DocumentViewer") as env:
+        yield env
+
+
+def _zoom(tree) -> str:
+    return next(e.text for e in tree if e.role == "text" and e.text.endswith("%"))
+
+
+def test_check_env(viewer):
+    strict_check_env(viewer)
+
+
+def test_pdf_text_is_in_the_tree(viewer):
+    viewer.reset(options=OPEN_PDF)
+    page = find(viewer.tree, "page", contains="AutoPlay quarterly report")
+    assert "Total shipped: 42 crates" in page.text
+    assert find(viewer.tree, "frame", "report.pdf")
+    assert_frames_on_windows(viewer)
+
+
+def test_zoom_in_changes_the_zoom_field(viewer):
+    viewer.reset(options=OPEN_PDF)
+    before = _zoom(viewer.tree)
+    step_ok(viewer, {"type": "hotkey", "keys": ["ctrl", "plus"]})
+    wait_until(viewer, lambda t: _zoom(t) != before, "the zoom level to change")
+    assert float(_zoom(viewer.tree).rstrip("%")) > float(before.rstrip("%"))
+
+
+def test_menu_has_named_items(viewer):
+    viewer.reset(options=OPEN_PDF)
+    step_ok(viewer, {"type": "click", "element": find(viewer.tree, "toggle button", "File options").id})
+    # GTK3 popover menus are push buttons and check boxes
+    tree = wait_until(viewer, lambda t: any(e.text == "Properties" for e in t), "the File options menu")
+    assert {"Save As…", "Night Mode", "About Document Viewer"} <= {e.text for e in tree}
+    assert len(named(tree)) >= 15

@@ -1,0 +1,47 @@
+"""LibreOffice Impress: no template picker on start, a typed slide title reads back, a new slide appears."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.envs.ubuntu.apps.support import app_env, named, step_ok, strict_check_env, wait_until
+
+pytestmark = pytest.mark.heavy
+
+
+@pytest.fixture(scope="module")
+def impress():
+    with app_env("LibreOfficeImpress") as env:
+        yield env
+
+
+def slides(tree) -> list[str]:
+    return [e.text for e in tree if e.role == "panel" and e.text.startswith("Slide ")]
+
+
+def test_check_env(impress):
+    strict_check_env(impress)
+
+
+def test_starts_on_the_first_slide_without_dialogs(impress):
+    impress.reset(seed=0)
+    assert not any(e.role == "dialog" for e in impress.tree)  # the profile turned the template picker off
+    assert slides(impress.tree) == ["Slide 1"]
+    assert any(e.role == "panel" and e.text.startswith("PresentationTitle") for e in impress.tree)
+    assert len(named(impress.tree)) >= 15
+
+
+def test_typed_title_reads_back(impress):
+    impress.reset(seed=0)
+    title = next(e for e in impress.tree if e.role == "panel" and e.text.startswith("PresentationTitle"))
+    step_ok(impress, {"type": "click", "element": title.id})
+    step_ok(impress, {"type": "type", "text": "Quarterly review"})
+    wait_until(impress, lambda t: any(e.role == "paragraph" and e.text == "Quarterly review" for e in t),
+               "the title paragraph")
+
+
+def test_new_slide_appears_in_the_slide_pane(impress):
+    impress.reset(seed=0)
+    step_ok(impress, {"type": "hotkey", "keys": ["ctrl", "m"]})
+    tree = wait_until(impress, lambda t: "Slide 2" in slides(t), "Slide 2 in the slide pane")
+    assert any(e.role == "panel" and e.text == "PageShape: Slide 2" for e in tree)  # and it is the edited one

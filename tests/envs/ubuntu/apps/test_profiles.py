@@ -1,0 +1,90 @@
+"""Pre-seeded profiles: written where the apps look, and every setting exists in the installed app's own schema
+(a misspelt key is silently dropped by LibreOffice and GIMP, which would bring the dialogs back)."""
+
+from __future__ import annotations
+
+import configparser
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from autoplay_gym.envs.ubuntu import profiles
+from autoplay_gym.envs.ubuntu.session import Desktop
+
+LIBREOFFICE_REGISTRY = Path("/usr/lib/libreoffice/share/.registry")
+OOR = "{http://openoffice.org/2001/registry}"
+SYSTEM_GIMPRC = Path("/etc/gimp/2.0/gimprc")
+
+
+def test_config_dir_is_where_the_desktop_points_xdg_config_home(tmp_path):
+    desktop = Desktop()
+    try:
+        env = desktop.app_env(tmp_path)
+    finally:
+        desktop.close()
+    assert Path(env["XDG_CONFIG_HOME"]) == tmp_path / profiles.CONFIG_DIR
+
+
+def _schema_props() -> set[str]:
+    """Every property path ("/org.openoffice.Office.Common/Misc/ShowTipOfTheDay") the installed schemas define."""
+    found: set[str] = set()
+    for xcd in sorted(LIBREOFFICE_REGISTRY.glob("*.xcd")):
+        for schema in ET.parse(xcd).getroot().iter("{http://openoffice.org/2001/registry}component-schema"):
+            root = f"/{schema.get(OOR + 'package')}.{schema.get(OOR + 'name')}"
+            component = schema.find("component")
+            if component is not None:
+                _collect(component, root, found)
+    return found
+
+
+def _collect(element: ET.Element, path: str, out: set[str]) -> None:
+    for child in element:
+        name = child.get(OOR + "name")
+        if child.tag == "prop":
+            out.add(f"{path}/{name}")
+        elif child.tag == "group":
+            _collect(child, f"{path}/{name}", out)
+
+
+def test_every_libreoffice_setting_exists_in_its_schema():
+    known = _schema_props()
+    assert len(known) > 1000
+    for node, prop, _type, _value in profiles.LIBREOFFICE_SETTINGS:
+        assert f"{node}/{prop}" in known, f"LibreOffice has no setting {node}/{prop}"
+
+
+def test_libreoffice_profile_is_valid_xcu(tmp_path):
+    profiles.prepare_libreoffice(tmp_path)
+    xcu = tmp_path / "config" / "libreoffice" / "4" / "user" / "registrymodifications.xcu"
+    items = ET.parse(xcu).getroot().findall("item")
+    assert len(items) == len(profiles.LIBREOFFICE_SETTINGS)
+
+
+def test_every_gimp_setting_is_a_gimprc_option():
+    documented = set(re.findall(r"^# \(([a-z-]+) ", SYSTEM_GIMPRC.read_text(), re.MULTILINE))
+    for setting in profiles.GIMP_SETTINGS:
+        assert re.match(r"^\(([a-z-]+) ", setting).group(1) in documented, setting
+
+
+def test_thunderbird_profile_is_the_default_one(tmp_path):
+    profiles.prepare_thunderbird(tmp_path)
+    ini = configparser.ConfigParser()
+    ini.read(tmp_path / ".thunderbird" / "profiles.ini")
+    assert ini["Profile0"]["Default"] == "1" and ini["Profile0"]["Path"] == profiles.THUNDERBIRD_PROFILE
+    user_js = (profiles.thunderbird_profile_dir(tmp_path) / "user.js").read_text()
+    assert 'user_pref("mail.provider.suppress_dialog_on_startup", true);' in user_js
+    assert (profiles.thunderbird_profile_dir(tmp_path) / "Mail" / "Local Folders").is_dir()
+
+
+def test_chromium_profile_skips_first_run(tmp_path):
+    profiles.prepare_chromium(tmp_path)
+    data = tmp_path / "config" / "chromium"
+    assert (data / "First Run").exists()
+    assert json.loads((data / "Default" / "Preferences").read_text())["browser"]["check_default_browser"] is False
+
+
+def test_vlc_profile_turns_the_privacy_question_off(tmp_path):
+    profiles.prepare_vlc(tmp_path)
+    text = (tmp_path / "config" / "vlc" / "vlcrc").read_text()
+    assert "[qt]\nqt-privacy-ask=0\n" in text

@@ -1,0 +1,70 @@
+"""The node-by-node reader (uncached.py) agrees with a toolkit's own cache where both see the same objects."""
+
+from __future__ import annotations
+
+import pytest
+
+from autoplay_gym.envs.ubuntu import uncached
+from autoplay_gym.envs.ubuntu.atspi import NULL_PATH, ROOT_PATH, WALK_CHILD_LIMIT
+from tests.envs.ubuntu.apps.support import app_env
+
+
+@pytest.fixture(scope="module")
+def terminal():
+    with app_env("Terminal") as env:
+        env.reset(seed=0)
+        yield env
+
+
+def _read(env, coroutine_factory):
+    atspi = env.backend._atspi
+    return atspi.loop.run(coroutine_factory, timeout=60, what="test read")
+
+
+def test_node_by_node_read_matches_the_cache(terminal):
+    atspi = terminal.backend._atspi
+    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
+    app = atspi._apps[bus]
+
+    async def both():
+        cached = await atspi._items(bus)
+        walked = await uncached.read_missing(
+            atspi._call, bus, set(), [ROOT_PATH], shown=app.shown, budget=500, child_limit=WALK_CHILD_LIMIT,
+            toolkit=app.toolkit,
+        )
+        return cached, walked
+
+    cached, walked = _read(terminal, both)
+    # On-screen nodes: hidden popup menus' items are listed under one parent and cached under another.
+    common = [f for f in walked if f.path in cached and f.states & app.shown]
+    assert len(common) >= 10
+    for found in common:
+        ref = cached[found.path]
+        assert (found.role, found.name, found.description, found.parent) == (
+            ref.role, ref.name, ref.description, ref.parent
+        ), found.path
+        # atk-bridge caches -1 ("unknown") as the child count of menus and the index of menu items
+        if ref.child_count >= 0:
+            assert found.child_count == ref.child_count, found.path
+        if ref.index >= 0:
+            assert found.index == ref.index, found.path
+    assert any(f.role == "terminal" for f in walked)
+
+
+def test_climbing_from_a_node_reaches_the_application(terminal):
+    atspi = terminal.backend._atspi
+    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
+
+    async def climb():
+        cached = await atspi._items(bus)
+        leaf = next(n for n in cached.values() if n.role == "terminal")
+        chain = await uncached.read_ancestors(
+            atspi._call, bus, {leaf.path}, {leaf.parent}, stop=frozenset({ROOT_PATH, NULL_PATH}),
+            toolkit=atspi._apps[bus].toolkit,
+        )
+        return cached, chain
+
+    cached, chain = _read(terminal, climb)
+    assert chain and chain[-1].role == "frame" and chain[-1].parent == ROOT_PATH
+    for found in chain:
+        assert cached[found.path].role == found.role and cached[found.path].parent == found.parent

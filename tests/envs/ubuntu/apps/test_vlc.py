@@ -1,0 +1,69 @@
+"""VLC (Qt 5): the whole tree is read node by node (Qt's cache is empty), a WAV made with `wave` is queued,
+and Play / Stop drive real playback whose clock and duration show in the tree."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.envs.ubuntu.apps import media
+from tests.envs.ubuntu.apps.support import (
+    app_env,
+    assert_frames_on_windows,
+    named,
+    step_ok,
+    strict_check_env,
+    wait_until,
+)
+
+pytestmark = pytest.mark.heavy
+
+OPEN_WAV = {"files": {"Music/tone.wav": media.wav(seconds=30)}, "open": "Music/tone.wav"}
+CLOCK = re.compile(r"^\s*\d\d:\d\d\s*$")
+
+
+@pytest.fixture(scope="module")
+def vlc():
+    with app_env("VLC") as env:
+        yield env
+
+
+def elapsed(tree) -> str:
+    return next(e.text for e in tree if e.role == "label" and e.description == "Elapsed time")
+
+
+def button(tree, description_start: str):
+    return next(e for e in tree if e.role == "push button" and e.description.startswith(description_start))
+
+
+def test_check_env(vlc):
+    strict_check_env(vlc)
+
+
+def test_starts_without_the_privacy_dialog(vlc):
+    vlc.reset(seed=0)
+    assert not any(e.role == "dialog" for e in vlc.tree)  # the profile answered it
+    assert any(e.role == "frame" and e.text == "VLC media player" for e in vlc.tree)
+    assert_frames_on_windows(vlc)
+
+
+def test_seeded_wav_plays_and_stops(vlc):
+    vlc.reset(options=OPEN_WAV)
+    assert not CLOCK.match(elapsed(vlc.tree))  # queued, not playing: no clock yet
+    step_ok(vlc, {"type": "click", "element": button(vlc.tree, "Play").id})
+    tree = wait_until(vlc, lambda t: CLOCK.match(elapsed(t)) is not None, "the elapsed-time clock")
+    assert any(e.role == "frame" and e.text == "tone.wav - VLC media player" for e in tree)
+    total = next(e.text for e in tree if e.role == "label" and e.description.startswith("Total"))
+    assert total.strip() == "00:30"  # the WAV's real duration, read by VLC's demuxer
+    step_ok(vlc, {"type": "click", "element": button(vlc.tree, "Stop playback").id})
+    wait_until(vlc, lambda t: CLOCK.match(elapsed(t)) is None, "the clock to clear after Stop")
+
+
+def test_media_menu_items_are_named(vlc):
+    vlc.reset(seed=0)
+    media_menu = next(e for e in vlc.tree if e.role == "menu item" and e.text == "Media")
+    step_ok(vlc, {"type": "click", "element": media_menu.id})
+    tree = wait_until(vlc, lambda t: any(e.text.startswith("Open File") for e in t), "the Media menu")
+    assert len(named(tree)) >= 15
+    step_ok(vlc, {"type": "back"})
