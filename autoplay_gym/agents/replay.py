@@ -35,13 +35,17 @@ class ReplayResult:
         return self.verdict.success and not self.trivial and self.error is None
 
 
-def replay_witness(env: gym.Env, task: Task, verifier: Verifier, *, seed: int | None = 0) -> ReplayResult:
-    """Reset with the task's options, run its witness, and judge the end state with `verifier`."""
+def replay_witness(env: gym.Env, task: Task, verifier: Verifier, *, seed: int | None = 0,
+                   resolve_targets: bool = True) -> ReplayResult:
+    """Reset with the task's options, run its witness, and judge the end state with `verifier`.
+
+    With `resolve_targets`, element ids are looked up again from the recorded element descriptors; without, the
+    witness runs exactly as stored (what a user replaying `task.witness` does)."""
     started = time.monotonic()
     trajectory = Trajectory(id=f"replay-{task.id}", env_id=task.env_id, instruction=task.instruction,
                             metadata={"kind": "replay", "task_id": task.id})
     witness = list(task.witness or [])
-    targets = list(task.metadata.get("witness_targets") or [None] * len(witness))
+    targets = list(task.metadata.get("witness_targets") or [None] * len(witness)) if resolve_targets else []
     targets += [None] * (len(witness) - len(targets))
     used: list[dict[str, Any]] = []
     error: str | None = None
