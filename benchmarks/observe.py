@@ -110,20 +110,27 @@ def libatspi_walker(app_name: str) -> Callable[[], int]:
     import gi
 
     gi.require_version("Atspi", "2.0")
-    from gi.repository import Atspi
+    from gi.repository import Atspi, GLib
 
     from autoplay_gym.envs.ubuntu.atspi import TEXT_ROLES, WALK_CHILD_LIMIT
     from autoplay_gym.envs.ubuntu.quirks import CELL_ADDRESS, CELL_BUDGET, MAX_COLUMNS, column_index
 
     MANAGES = Atspi.StateType.MANAGES_DESCENDANTS
 
-    def find_app():
-        desktop = Atspi.get_desktop(0)
-        for i in range(desktop.get_child_count()):
-            app = desktop.get_child_at_index(i)
-            if app is not None and app.get_name() == app_name:
-                return app
-        raise RuntimeError(f"libatspi does not see {app_name}")
+    def find_app(timeout: float = 15.0):
+        deadline = time.monotonic() + timeout
+        while True:
+            # libatspi learns of newly registered apps from registry events, handled in GLib's main context
+            while GLib.MainContext.default().iteration(False):
+                pass
+            desktop = Atspi.get_desktop(0)
+            for i in range(desktop.get_child_count()):
+                app = desktop.get_child_at_index(i)
+                if app is not None and app.get_name() == app_name:
+                    return app
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"libatspi does not see {app_name} after {timeout:.0f} s")
+            time.sleep(0.05)
 
     def visible_cells(table) -> int:
         """What our reader does for a 2^34-cell sheet: the visible cells, up to the same budget."""

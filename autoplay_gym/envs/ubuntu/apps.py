@@ -45,13 +45,13 @@ class UbuntuApp:
 LIBREOFFICE_ENV = {"SAL_USE_VCLPLUGIN": "gtk3"}  # the gtk3 VCL plugin is the one that speaks ATK / AT-SPI
 LIBREOFFICE_FLAGS = ("--norestore", "--nologo", "--nolockcheck")
 LIBREOFFICE_NOTES = (
-    "LibreOffice 7.4 with the gtk3 VCL plugin (SAL_USE_VCLPLUGIN=gtk3; the default x11 plugin exposes nothing). "
+    "LibreOffice 7.4 with the gtk3 VCL plugin (SAL_USE_VCLPLUGIN=gtk3: the plugin that bridges it to ATK). "
     "Quirks: its own (VCL) widgets report extents that omit the native menu bar, so everything below it is "
     "placed ~25 px too high (quirks.py shifts the root pane's subtree by the gap between its bottom and its "
     "X window's bottom); GTK widgets embedded in toolbars (font name, Name Box) are not in atk-bridge's cache and "
-    "hang off uncached containers, which uncached.py reads up to a cached ancestor; GetItems costs "
-    "~0.13 ms per cached node because every closed menu item is cached (~1100 nodes), so the reader reuses "
-    "the last rows while the app sends no event. Registered nondeterministic: frames are pixel-identical "
+    "hang off uncached containers, which uncached.py reads up to a cached ancestor; GetItems takes "
+    "125-170 ms because every closed menu item is cached (1,100-1,900 nodes), so the reader reuses the last "
+    "nodes read while the app sends no event. Registered nondeterministic: frames are pixel-identical "
     "across launches, but each window has two accessible frames (GTK's and VCL's) and which one holds the "
     "root pane depends on the order LibreOffice creates them at start-up, so the tree's shape can differ "
     "between two launches showing the same screen. Profile: no tip of the day, no What's New infobar, no "

@@ -9,6 +9,13 @@ are sent pipelined with bounded concurrency. Toolkit quirks handled:
 - GTK4 4.8 reports extents relative to its X window's client area, inside a client-side-decoration margin;
   `window_offsets` (from the X server) turns them into true screen pixels.
 - GTK4 4.8 names unlabelled widgets after their class (`GtkButton`) and repeats a button's label (`7 7`).
+- atk-bridge (GTK2/3, LibreOffice, Gecko, Chromium) leaves parts out of its cache and Qt 5 caches nothing:
+  `uncached.py` reads those nodes property by property (never GetAll on Qt, which crashes on it).
+- "On screen" is SHOWING, except on GTK4, which never sets it (VISIBLE there); nodes that manage their
+  descendants are never listed (Calc's 2^34 cells): `quirks.py` adds their visible children, and fixes
+  LibreOffice's extents, GTK2's open menus and Chromium's unmapped popup frames.
+- An app's nodes are read again only when it sent an AT-SPI event since the last read (GTK4 excepted, whose
+  lazy cache changes silently); extents and text are read every time.
 D-Bus object paths never leave this module: GTK4 paths carry per-launch UUIDs.
 """
 
