@@ -2,18 +2,24 @@
 
 Everything runs in this one process on one private desktop that the apps take turns on, so libatspi (which
 binds to one accessibility bus for the life of the process) and our reader see the same bus and the same app.
+Apps that show documents open one built at test time (a PDF, a PNG, an .ods, an .odt, a WAV), as users run them.
 For every app, medians over --runs samples of:
-  observe   our full observation: screenshot + every visible element with role, name, description, states,
-            extents in screen pixels and text of text widgets (UbuntuBackend.observe), on a still screen: the
-            nodes read last time are reused while the app sends no AT-SPI event (extents, text are re-read)
-  fresh     the same with every node read again, as right after an action that changed something
+  observe   our observation right after an action: an XTEST input (the app's probe below: a click, a typed
+            key, a key that toggles a pane), the screen and bus left to go quiet, then UbuntuBackend.observe():
+            screenshot + every visible element with role, name, description, states, extents in screen pixels
+            and text of text widgets. The nodes the app announced as changed are read again, or every node
+            after a change of structure (see changes.py); extents and text are always read
+  full      the same with every node read again (no memo of the last read)
+  still     the same on a still screen: nothing drawn and no AT-SPI event since the last observation, so the
+            last one is returned (a copy of its screenshot)
   libatspi  the same fields through PyGObject's Atspi, walking the same on-screen subtrees (SHOWING; GTK4:
             VISIBLE or SHOWING) and a spreadsheet's visible cells, its cache cleared before each walk
   mss       a raw mss grab of the screen (the floor for any screenshot)
-  step      an XTEST input (click on a button / a typed key) until our observation reflects it
+  step      the probe input until our observation reflects it
   env_step  a full env.step() of the same input, settling included
-The last line is one JSON object: <app>_observe_ms, <app>_observe_fresh_ms, <app>_libatspi_ms, <app>_speedup,
-<app>_speedup_fresh, <app>_mss_ms, <app>_elements, and <app>_step_ms, <app>_env_step_ms where a probe exists.
+The last line is one JSON object: <app>_observe_ms, <app>_observe_full_ms, <app>_observe_still_ms,
+<app>_libatspi_ms, <app>_speedup (libatspi / observe), <app>_speedup_full, <app>_mss_ms, <app>_elements,
+<app>_step_ms, <app>_env_step_ms.
 Usage: python benchmarks/observe.py [--runs 30] [--apps Calculator TextEditor ...]
 """
 
@@ -88,13 +94,59 @@ for _name, _keys in {
     "LibreOfficeImpress": ("ctrl", "m"),  # new slide
 }.items():
     STEP_PROBES[_name] = _key_probe(*_keys)
-STEP_PROBES["DocumentViewer"] = None  # with no document open, no key changes its screen: no step timing
+STEP_PROBES["DocumentViewer"] = _key_probe("F9")  # side pane
 
 
-def fresh_observe(backend: UbuntuBackend) -> object:
-    """An observation that reads every node again, as right after an action (no event-validated reuse)."""
+def documents() -> dict[str, dict]:
+    """reset() options per app: the document it opens, built at run time (the per-app tests' builders)."""
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from tests.envs.ubuntu.apps import media
+
+    def opening(name: str, content: bytes | str) -> dict:
+        return {"files": {f"Documents/{name}": content}, "open": f"Documents/{name}"}
+
+    return {
+        "DocumentViewer": opening("report.pdf", media.pdf(["Quarterly report", "Total shipped: 42 crates"])),
+        "ImageViewer": opening("photo.png", media.png()),
+        "LibreOfficeCalc": opening("sales.ods", media.ods([["Item", "Qty"], ["Apples", 3], ["Pears", 5]])),
+        "LibreOfficeWriter": opening("letter.odt", media.odt(["Dear reader,", "This is a letter."])),
+        "VLC": opening("tone.wav", media.wav(seconds=2.0)),
+    }
+
+
+def full_observe(backend: UbuntuBackend) -> object:
+    """An observation that reads every node again (no memo of the last read, no reuse of a still screen)."""
+    backend._last = None
     backend._atspi._nodes_memo.clear()
     return backend.observe()
+
+
+def probe_input(env: AppEnv, action: dict) -> None:
+    """Send the probe's input straight through XTEST, as a step would, without observing."""
+    backend = env.backend
+    assert isinstance(backend, UbuntuBackend)
+    if "element" in action:
+        backend._input.click(*env.tree[action["element"]].bounds.center)
+    elif action["type"] == "hotkey":
+        backend._input.focus_top_window()
+        backend._input.press_keys(tuple(action["keys"]))
+    else:
+        backend._input.type_text(action["text"])
+
+
+def after_action_ms(env: AppEnv, runs: int) -> float:
+    """Median observe() right after the probe's input, once the screen and the bus went quiet."""
+    backend = env.backend
+    assert isinstance(backend, UbuntuBackend)
+    action, _reading = STEP_PROBES.get(backend.app.name, _typing_probe)(env)
+    samples = []
+    for _ in range(runs):
+        probe_input(env, action)
+        backend._settle(time.monotonic())
+        start = time.perf_counter()
+        env._snapshot = backend.observe()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
 
 
 def median_ms(fn: Callable[[], object], runs: int) -> float:
@@ -196,18 +248,11 @@ def step_latency_ms(env: AppEnv, runs: int) -> tuple[float, float]:
     backend = env.backend
     assert isinstance(backend, UbuntuBackend)
     action, reading = STEP_PROBES.get(backend.app.name, _typing_probe)(env)
-    element = env.tree[action["element"]] if "element" in action else None
     raw, full = [], []
     for _ in range(runs):
         before = reading(env)
         start = time.perf_counter()
-        if element is not None:
-            backend._input.click(*element.bounds.center)
-        elif action["type"] == "hotkey":
-            backend._input.focus_top_window()
-            backend._input.press_keys(tuple(action["keys"]))
-        else:
-            backend._input.type_text(action["text"])
+        probe_input(env, action)
         deadline = start + 5.0
         while True:
             snapshot = backend.observe()
@@ -222,41 +267,45 @@ def step_latency_ms(env: AppEnv, runs: int) -> tuple[float, float]:
     return statistics.median(raw), statistics.median(full)
 
 
-def bench_app(app: UbuntuApp, desktop: Desktop, runs: int, results: dict) -> None:
+def bench_app(app: UbuntuApp, desktop: Desktop, runs: int, results: dict, options: dict | None) -> None:
     key = app.name.lower()
     env = AppEnv(UbuntuBackend(app, (desktop.width, desktop.height), desktop=desktop))
     try:
-        env.reset(seed=0)
+        env.reset(seed=0, options=options)
         backend = env.backend
         assert isinstance(backend, UbuntuBackend)
         app_name = next((e.app for e in env.tree if e.app), app.command[0])
         walk = libatspi_walker(app_name)
         walk()  # first walk connects libatspi; not timed
-        observe_ms = median_ms(backend.observe, runs)
-        fresh_ms = median_ms(lambda: fresh_observe(backend), runs)
         libatspi_ms = median_ms(walk, runs)
+        full_ms = median_ms(lambda: full_observe(backend), runs)
+        backend.observe()
+        still_ms = median_ms(backend.observe, runs)
         mss_ms = median_ms(backend._screen.grab_raw, runs)
+        elements = len(env.tree)
+        observe_ms = after_action_ms(env, runs)
+        step_ms, env_step_ms = step_latency_ms(env, runs)
         results.update(
             {
                 f"{key}_observe_ms": round(observe_ms, 1),
-                f"{key}_observe_fresh_ms": round(fresh_ms, 1),
+                f"{key}_observe_full_ms": round(full_ms, 1),
+                f"{key}_observe_still_ms": round(still_ms, 2),
                 f"{key}_libatspi_ms": round(libatspi_ms, 1),
                 f"{key}_speedup": round(libatspi_ms / observe_ms, 1),
-                f"{key}_speedup_fresh": round(libatspi_ms / fresh_ms, 1),
+                f"{key}_speedup_full": round(libatspi_ms / full_ms, 1),
                 f"{key}_mss_ms": round(mss_ms, 2),
-                f"{key}_elements": len(env.tree),
+                f"{key}_elements": elements,
+                f"{key}_step_ms": round(step_ms, 1),
+                f"{key}_env_step_ms": round(env_step_ms, 1),
             }
         )
-        line = (
-            f"{app.name:>20}: {len(env.tree):4d} elements | observe {observe_ms:6.1f} ms (fresh {fresh_ms:6.1f}) | "
-            f"libatspi {libatspi_ms:7.1f} ms | speedup {libatspi_ms / observe_ms:5.1f}x "
-            f"(fresh {libatspi_ms / fresh_ms:4.1f}x) | mss {mss_ms:5.2f} ms"
+        print(
+            f"{app.name:>20}: {elements:4d} elements | observe after an action {observe_ms:6.1f} ms "
+            f"(full {full_ms:6.1f}, still {still_ms:4.2f}) | libatspi {libatspi_ms:7.1f} ms | speedup "
+            f"{libatspi_ms / observe_ms:5.1f}x (full {libatspi_ms / full_ms:4.1f}x) | mss {mss_ms:5.2f} ms | "
+            f"step {step_ms:5.1f} ms | env.step {env_step_ms:5.1f} ms",
+            flush=True,
         )
-        if STEP_PROBES.get(app.name, _typing_probe) is not None:
-            step_ms, env_step_ms = step_latency_ms(env, runs)
-            results.update({f"{key}_step_ms": round(step_ms, 1), f"{key}_env_step_ms": round(env_step_ms, 1)})
-            line += f" | step {step_ms:5.1f} ms | env.step {env_step_ms:5.1f} ms"
-        print(line, flush=True)
     finally:
         env.close()
 
@@ -271,10 +320,11 @@ def main() -> int:
     os.environ["DISPLAY"] = desktop.display  # libatspi finds the accessibility bus through these
     os.environ["DBUS_SESSION_BUS_ADDRESS"] = desktop.bus_address
     results: dict[str, float] = {}
+    options = documents()
     try:
         for i, name in enumerate(names, 1):
             print(f"[{i}/{len(names)}] {name} ({args.runs} runs each)", flush=True)
-            bench_app(UBUNTU_APPS[name], desktop, args.runs, results)
+            bench_app(UBUNTU_APPS[name], desktop, args.runs, results, options.get(name))
     finally:
         desktop.close()
     print(json.dumps(results))

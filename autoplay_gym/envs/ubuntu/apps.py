@@ -51,10 +51,12 @@ LIBREOFFICE_NOTES = (
     "X window's bottom); GTK widgets embedded in toolbars (font name, Name Box) are not in atk-bridge's cache and "
     "hang off uncached containers, which uncached.py reads up to a cached ancestor; GetItems takes "
     "125-170 ms because every closed menu item is cached (1,100-1,900 nodes), so the reader reuses the last "
-    "nodes read while the app sends no event. Registered nondeterministic: frames are pixel-identical "
-    "across launches, but each window has two accessible frames (GTK's and VCL's) and which one holds the "
-    "root pane depends on the order LibreOffice creates them at start-up, so the tree's shape can differ "
-    "between two launches showing the same screen. Profile: no tip of the day, no What's New infobar, no "
+    "nodes read while the app sends no event, and reads it in full after any (its events do not name every "
+    "change: sidebar controls are enabled silently). Registered nondeterministic: frames are pixel-identical "
+    "across launches, but the tree can differ between two launches showing the same screen: each window has "
+    "two accessible frames (GTK's and VCL's) and which one holds the root pane depends on the order "
+    "LibreOffice creates them at start-up, and in about one Writer launch in five the document area's panel "
+    "still reports focus when the launch has settled (measured 2026-11-22). Profile: no tip of the day, no What's New infobar, no "
     "recovery, no Impress template picker."
 )
 CHROMIUM_FLAGS = (

@@ -14,8 +14,10 @@ are sent pipelined with bounded concurrency. Toolkit quirks handled:
 - "On screen" is SHOWING, except on GTK4, which never sets it (VISIBLE there); nodes that manage their
   descendants are never listed (Calc's 2^34 cells): `quirks.py` adds their visible children, and fixes
   LibreOffice's extents, GTK2's open menus and Chromium's unmapped popup frames.
-- An app's nodes are read again only when it sent an AT-SPI event since the last read (GTK4 excepted, whose
-  lazy cache changes silently); extents and text are read every time.
+- An app's nodes are reused while it sends no AT-SPI event (GTK4 excepted, whose lazy cache changes silently).
+  GTK3 and Gecko name every node they change, so after an event only the named nodes are read again
+  (`changes.py`); other toolkits, a change of structure, or a node shown or hidden, get a full read. Extents
+  and text are read every time. (`backend.py` skips even that while nothing is drawn and no event arrives.)
 D-Bus object paths never leave this module: GTK4 paths carry per-launch UUIDs.
 """
 
@@ -35,12 +37,21 @@ from autoplay_gym.core.ui import Bounds, UIElement, UITree
 from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS
 from autoplay_gym.envs.ubuntu.loop import LoopThread
 from autoplay_gym.envs.ubuntu import quirks, uncached
+from autoplay_gym.envs.ubuntu.changes import Changes
 
 REGISTRY = "org.a11y.atspi.Registry"
 ROOT_PATH = "/org/a11y/atspi/accessible/root"
 CACHE_PATH = "/org/a11y/atspi/cache"
 ACCESSIBLE = "org.a11y.atspi.Accessible"
 NULL_PATH = "/org/a11y/atspi/null"
+OBJECT_EVENTS = "org.a11y.atspi.Event.Object"
+EVENT_INTERFACES = (
+    OBJECT_EVENTS,
+    "org.a11y.atspi.Event.Window",
+    "org.a11y.atspi.Event.Focus",
+    "org.a11y.atspi.Event.Document",  # a page loaded: Gecko replaces a document's subtree without other news
+    "org.a11y.atspi.Cache",
+)
 
 CLICKABLE_ROLES = frozenset(
     {
@@ -129,6 +140,17 @@ class AppInfo:
         return self.toolkit.upper() == "GTK" and self.version.startswith("4.")
 
     @property
+    def announces_changes(self) -> bool:
+        """Toolkits whose events name every node they change, so a read can be patched node by node.
+
+        Checked step by step against full reads under random actions: GTK3 apps and Gecko agree every time.
+        GTK2 re-reads lose menu items' descriptions, Qt 5 and Chromium leave focus and whole popups unannounced,
+        and LibreOffice enables sidebar controls silently: those are read again in full after any event.
+        """
+        gtk3 = self.toolkit.upper() == "GTK" and self.version.startswith("3.") and self.name != quirks.LIBREOFFICE_APP
+        return gtk3 or self.toolkit == "Gecko"
+
+    @property
     def shown(self) -> int:
         """The state bits that mean "on screen": GTK4 4.8 never sets SHOWING, while atk-bridge (GTK2/3,
         LibreOffice, Gecko, Chromium) and Qt set it reliably and mark closed menus' items VISIBLE without it."""
@@ -175,12 +197,16 @@ class AtspiTree:
         self._apps: dict[str, AppInfo] = {}
         self.last_event = 0.0
         self.event_count = 0
-        # Per app bus name: events received, and the last nodes read with the event count before reading.
-        # AT-SPI toolkits announce every change of a node's name, states or children with an event, so while
-        # an app stays silent its last nodes are still exact (extents and text are read every time):
-        # LibreOffice's GetItems alone costs ~125 ms, GIMP's and Qt's node-by-node reads 40-70 ms.
-        self._events_by_app: dict[str, int] = {}
-        self._nodes_memo: dict[str, tuple[int, list[tuple]]] = {}
+        # Every signal from the bus (object events, cache additions and removals, registry changes): while it
+        # stands still and nothing was drawn, the last snapshot is still exact.
+        self.change_count = 0
+        # Per app bus name: what it announced since its nodes were last read, and the nodes of that read.
+        # AT-SPI toolkits announce every change of a node's name, states or children with an event on it, so
+        # a snapshot re-reads only the announced nodes (extents and text are read every time): LibreOffice's
+        # GetItems alone costs ~125 ms, Gecko's uncached walk ~50 ms, GIMP's and Qt's 40-70 ms.
+        self._changes: dict[str, Changes] = {}
+        self._nodes_memo: dict[str, list[tuple]] = {}
+        self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
 
     # --- connection -------------------------------------------------------------------------------------------
 
@@ -209,29 +235,19 @@ class AtspiTree:
             session.disconnect()
         self.bus = await MessageBus(bus_address=reply.body[0]).connect()
         self.bus.add_message_handler(self._on_message)
-        await self._checked(
-            self.bus,
-            Message(
-                destination="org.freedesktop.DBus",
-                path="/org/freedesktop/DBus",
-                interface="org.freedesktop.DBus",
-                member="AddMatch",
-                signature="s",
-                body=["type='signal',interface='org.a11y.atspi.Event.Object'"],
-            ),
-        )
-        await self._checked(
-            self.bus,
-            Message(
-                destination="org.freedesktop.DBus",
-                path="/org/freedesktop/DBus",
-                interface="org.freedesktop.DBus",
-                member="AddMatch",
-                signature="s",
-                body=["type='signal',interface='org.a11y.atspi.Cache'"],  # AddAccessible / RemoveAccessible
-            ),
-        )
-        for event in ("object:", "window:"):  # GTK3's bridge stays silent until a listener exists
+        for interface in EVENT_INTERFACES:  # object:, window:, focus: and document: events, cache changes
+            await self._checked(
+                self.bus,
+                Message(
+                    destination="org.freedesktop.DBus",
+                    path="/org/freedesktop/DBus",
+                    interface="org.freedesktop.DBus",
+                    member="AddMatch",
+                    signature="s",
+                    body=[f"type='signal',interface='{interface}'"],
+                ),
+            )
+        for event in ("object:", "window:", "focus:", "document:"):  # GTK3's bridge stays silent until a listener exists
             await self._checked(
                 self.bus,
                 Message(
@@ -247,11 +263,23 @@ class AtspiTree:
     def _on_message(self, message: Message) -> bool:
         if message.message_type != MessageType.SIGNAL:
             return False
-        if message.interface == "org.a11y.atspi.Event.Object":
+        self.change_count += 1
+        if message.interface == OBJECT_EVENTS:
             self.last_event = time.monotonic()
             self.event_count += 1
-        if message.interface in ("org.a11y.atspi.Event.Object", "org.a11y.atspi.Cache") and message.sender:
-            self._events_by_app[message.sender] = self._events_by_app.get(message.sender, 0) + 1
+        if not message.sender or message.interface not in EVENT_INTERFACES:
+            return False
+        changes = self._changes.setdefault(message.sender, Changes())
+        member, path = message.member or "", message.path or ""
+        if message.interface == OBJECT_EVENTS:
+            detail = message.body[0] if message.body and isinstance(message.body[0], str) else ""
+            changes.add_event(member, path, detail)
+        elif message.interface == "org.a11y.atspi.Event.Window":
+            changes.add_window_event(member, path)
+        elif message.interface == "org.a11y.atspi.Event.Focus":
+            changes.add_focus_event(path)
+        else:  # document events, and the cache object's AddAccessible / RemoveAccessible
+            changes.full = True
         return False
 
     async def _checked(self, bus: MessageBus, message: Message) -> Message:
@@ -399,27 +427,36 @@ class AtspiTree:
         return nodes
 
     async def _nodes(self, bus_name: str) -> list[RawNode]:
-        """The app's top-level nodes with children linked, walking only where the cache is incomplete."""
-        seen = self._events_by_app.get(bus_name, 0)
+        """The app's top-level nodes with children linked: the last read updated with what the app announced
+        since, or a full read (cache, plus a walk where the cache is incomplete)."""
+        changes = self._changes.pop(bus_name, None) or Changes()
         memo = self._nodes_memo.get(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
-        if memo is not None and memo[0] == seen:  # no event since the last read: nothing changed
-            nodes = {row[0]: RawNode(*row) for row in memo[1]}
-        else:
+        patchable = not changes or (app.announces_changes and not changes.full and not changes.too_many)
+        nodes: dict[str, RawNode] | None = None
+        if memo is not None and patchable:
+            nodes = {row[0]: RawNode(*row) for row in memo}
+            if changes and not await self._apply_changes(bus_name, nodes, changes, app):
+                nodes = None
+            else:
+                self.reads["patched" if changes else "reused"] += 1
+        if nodes is None:
             nodes = await self._read_nodes(bus_name)
-            if not app.window_relative:  # GTK4 realises nodes lazily and silently: never reuse its reads
-                fields = ("path", "parent", "index", "child_count", "interfaces", "name", "role", "description",
-                          "states")
-                self._nodes_memo[bus_name] = (seen, [tuple(getattr(n, f) for f in fields) for n in nodes.values()])
+            self.reads["full"] += 1
+        if not app.window_relative:  # GTK4 realises nodes lazily and silently: never reuse its reads
+            self._nodes_memo[bus_name] = [
+                (n.path, n.parent, n.index, n.child_count, n.interfaces, n.name, n.role, n.description, n.states)
+                for n in nodes.values()
+            ]
         for node in nodes.values():
             parent = nodes.get(node.parent)
             if parent is not None:
                 parent.children.append(node)
         for node in nodes.values():
-            node.children.sort(key=lambda n: n.index)
+            node.children.sort(key=_sibling_order)
         roots = [n for n in nodes.values() if n.parent not in nodes or n.parent == ROOT_PATH]
         roots = [n for n in roots if n.path != ROOT_PATH and n.role != "application"]
-        roots.sort(key=lambda n: n.index)
+        roots.sort(key=_sibling_order)
         return roots
 
     async def _read_nodes(self, bus_name: str) -> dict[str, RawNode]:
@@ -470,6 +507,29 @@ class AtspiTree:
             )
             nodes.update((f.path, RawNode(*f)) for f in found)
 
+    async def _apply_changes(self, bus_name: str, nodes: dict[str, RawNode], changes: Changes, app: AppInfo) -> bool:
+        """Update the last read in place with what the app announced: re-read the announced nodes. False when
+        that is not enough: a node the last read lacks was named, a node was shown or hidden (its
+        descendants' states change unannounced), or a node's child count changed."""
+        if not changes.nodes <= nodes.keys() | {ROOT_PATH}:
+            return False  # news of a node the last read never saw: that read is missing a part
+        reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo, CONCURRENCY)
+        reread = set(changes.nodes)
+        reread.update(p for p, n in nodes.items() if n.parent in changes.child_states and n.parent != p)
+        if changes.focus:
+            reread.update(p for p, n in nodes.items() if n.states & FOCUSED)
+        reread = sorted(p for p in reread if p != ROOT_PATH)
+        found = await asyncio.gather(
+            *(reader.describe(p, nodes[p].parent, nodes[p].index, app.shown) for p in reread)
+        )
+        for path, fresh in zip(reread, found):
+            if fresh is None or (fresh.states ^ nodes[path].states) & app.shown:
+                return False  # it died between the event and now, or was shown or hidden
+            if fresh.states & app.shown and fresh.child_count != nodes[path].child_count:
+                return False  # its children changed unannounced (Gecko loading a document)
+            nodes[path] = RawNode(*fresh)
+        return True
+
     async def _fill(self, bus_name: str, node: RawNode, semaphore: asyncio.Semaphore) -> None:
         async with semaphore:
             if node.has("Component"):
@@ -494,6 +554,12 @@ class AtspiTree:
                         reply = await self._call(bus_name, node.path, "org.a11y.atspi.Text", "GetText", "ii", [0, end])
                         if reply is not None and reply.message_type != MessageType.ERROR:
                             node.text = reply.body[0]
+
+
+def _sibling_order(node: RawNode) -> tuple[int, int, str]:
+    """By index in parent. GTK3's cache reports -1 for a scrolled window's scroll bars, while walking lists them
+    last; LibreOffice repeats indices among menu items. Ties go by path, numbered in creation order."""
+    return (node.index if node.index >= 0 else 1 << 30, len(node.path), node.path)
 
 
 def _incomplete(nodes: dict[str, RawNode], shown: int = VISIBLE | SHOWING) -> list[str]:

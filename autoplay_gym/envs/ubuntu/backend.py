@@ -15,6 +15,7 @@ from autoplay_gym.core.ui import UIElement, UITree
 from autoplay_gym.envs.ubuntu import processes
 from autoplay_gym.envs.ubuntu.apps import UbuntuApp, app_for
 from autoplay_gym.envs.ubuntu.atspi import AtspiTree
+from autoplay_gym.envs.ubuntu.damage import DamageWatch
 from autoplay_gym.envs.ubuntu.loop import LoopThread
 from autoplay_gym.envs.ubuntu.screen import Screen
 from autoplay_gym.envs.ubuntu.session import REQUIRED_PROGRAMS, Desktop, which_or_raise
@@ -63,6 +64,10 @@ class UbuntuBackend:
         self._atspi: AtspiTree | None = None
         self._input: XInput | None = None
         self._screen: Screen | None = None
+        self._damage: DamageWatch | None = None
+        # The last observation, and the AT-SPI change count it was read at: reused while nothing is drawn and
+        # no node changes (a still screen costs a round trip instead of a re-read).
+        self._last: tuple[Snapshot, int] | None = None
         self._proc: subprocess.Popen | None = None
         self._app_token = ""
         self._launches = 0
@@ -83,6 +88,7 @@ class UbuntuBackend:
             self._atspi.start()
             self._input = XInput(self.desktop.display)
             self._screen = Screen(self.desktop.display)
+            self._damage = DamageWatch(self.desktop.display)
         except BaseException:
             self._teardown()
             raise
@@ -158,6 +164,7 @@ class UbuntuBackend:
         return ("; its last output: " + " | ".join(lines)) if lines else ""
 
     def _stop_app(self) -> None:
+        self._last = None
         if self._proc is None:
             return
         assert self.desktop is not None and self._atspi is not None
@@ -183,7 +190,8 @@ class UbuntuBackend:
         self._teardown()
 
     def _teardown(self) -> None:
-        for part in (self._atspi, self._input, self._screen):
+        self._last = None
+        for part in (self._atspi, self._input, self._screen, self._damage):
             if part is not None:
                 part.close()
         if self._loop is not None:
@@ -194,7 +202,7 @@ class UbuntuBackend:
             elif self._proc is not None:
                 self.desktop.kill_app(self._proc)
                 processes.kill_tagged(self._app_token, grace=1.0, var=APP_MARKER_VAR)
-        self._atspi = self._input = self._screen = self._loop = None
+        self._atspi = self._input = self._screen = self._loop = self._damage = None
         self.desktop = None
         self._proc = None
 
@@ -209,12 +217,19 @@ class UbuntuBackend:
             raise BackendError("the desktop is not running; call reset()")
         if not self.desktop.alive():
             raise BackendError(f"the desktop {self.desktop.display} died (Xvfb or its session bus exited)")
-        assert self._atspi is not None and self._input is not None
+        assert self._atspi is not None and self._input is not None and self._damage is not None
         try:
+            changes = self._atspi.change_count
+            drawn = self._damage.drawn_since_last()
+            if self._last is not None and not drawn and self._last[1] == changes == self._atspi.change_count:
+                last = self._last[0]
+                return Snapshot(last.screenshot.copy(), last.tree)
             pending = self._atspi.begin_snapshot(max_nodes=self.max_nodes)  # D-Bus work runs on its own thread
             screenshot = self._screen.grab()  # ... while this thread reads the screen and the window list
             windows = self._input.top_windows()
-            return Snapshot(screenshot, self._atspi.finish_snapshot(pending, windows))
+            snapshot = Snapshot(screenshot, self._atspi.finish_snapshot(pending, windows))
+            self._last = (Snapshot(screenshot.copy(), snapshot.tree), changes)  # callers may write into theirs
+            return snapshot
         except BackendError:
             raise
         except Exception as exc:  # Xlib and dbus-fast raise their own types when the display or bus dies

@@ -54,7 +54,7 @@ def _walkable(states: int, shown: int, child_count: int, child_limit: int) -> bo
     return bool(states & shown) and not states & NOT_WALKED and 0 < child_count <= child_limit
 
 
-class _Reader:
+class Reader:
     """Pipelined property reads on one app, with bounded concurrency."""
 
     def __init__(self, call: Call, bus_name: str, toolkit: str, memo: dict | None, concurrency: int) -> None:
@@ -155,7 +155,7 @@ async def read_missing(
     `call(dest, path, interface, member, signature, body)` is the reader's D-Bus call with its timeout;
     `memo` (path -> role, interfaces) carries what never changes from one snapshot to the next.
     """
-    reader = _Reader(call, bus_name, toolkit, memo, concurrency)
+    reader = Reader(call, bus_name, toolkit, memo, concurrency)
     seen = set(known)
     out: list[Found] = []
 
@@ -196,7 +196,7 @@ async def read_ancestors(
     atk-bridge caches some widgets whose containers it never cached (LibreOffice's toolbar combo boxes and
     sidebar): without their ancestors they would float as extra top-level nodes, in no stable order.
     """
-    reader = _Reader(call, bus_name, toolkit, memo, concurrency)
+    reader = Reader(call, bus_name, toolkit, memo, concurrency)
     seen = set(known) | set(stop)
     out: list[Found] = []
     wave = sorted(p for p in orphans_parents if p not in seen)

@@ -90,3 +90,27 @@ def assert_frames_on_windows(env: AppEnv, tolerance: int = 1) -> None:
             for w in windows
         ), f"{frame.line()} matches no X window of {windows}"
 
+
+
+def assert_patched_reads_match_full_reads(env: AppEnv, actions: list[dict], deadline: float = POLL_DEADLINE) -> int:
+    """After each action, the observation patched from the app's AT-SPI events equals a read of every node.
+
+    An app may still be building a window after the step settled, so a difference counts only if it outlasts
+    `deadline`: the patched and the full read are taken again until they agree. Returns how many reads were
+    patched from events (rather than read in full), so a test can check the patching was exercised at all.
+    """
+    backend = env.backend
+    before = backend._atspi.reads["patched"]
+    for action in actions:
+        step_ok(env, action)
+        end = time.monotonic() + deadline
+        while True:
+            backend._settle(time.monotonic())
+            patched = backend.observe().tree.to_text()
+            backend._last = None
+            backend._atspi._nodes_memo.clear()
+            full = backend.observe().tree.to_text()
+            if patched == full:
+                break
+            assert time.monotonic() < end, f"after {action}: patched read\n{patched}\n!= full read\n{full}"
+    return backend._atspi.reads["patched"] - before

@@ -8,6 +8,7 @@ from tests.envs.ubuntu.apps import media
 from tests.envs.ubuntu.apps.support import (
     app_env,
     assert_frames_on_windows,
+    assert_patched_reads_match_full_reads,
     find,
     named,
     step_ok,
@@ -56,3 +57,15 @@ def test_menu_has_named_items(viewer):
     tree = wait_until(viewer, lambda t: any(e.text == "Properties" for e in t), "the File options menu")
     assert {"Save As…", "Night Mode", "About Document Viewer"} <= {e.text for e in tree}
     assert len(named(tree)) >= 15
+
+
+def test_patched_reads_match_full_reads(viewer):
+    """Zooming, the side pane and focus moves patch the last read exactly (or fall back to a full read)."""
+    viewer.reset(options=OPEN_PDF)
+    patched = assert_patched_reads_match_full_reads(viewer, [
+        {"type": "hotkey", "keys": ["ctrl", "plus"]},
+        {"type": "key", "key": "F9"},
+        {"type": "key", "key": "Tab"},
+        {"type": "key", "key": "F9"},
+    ])
+    assert patched > 0

@@ -7,6 +7,7 @@ import pytest
 from tests.envs.ubuntu.apps.support import (
     app_env,
     assert_frames_on_windows,
+    assert_patched_reads_match_full_reads,
     find,
     named,
     step_ok,
@@ -55,3 +56,15 @@ def test_open_menu_lists_named_items_on_screen(terminal):
     assert len(named(tree)) >= 15
     step_ok(terminal, {"type": "back"})  # Escape closes the menu
     wait_until(terminal, lambda t: not any(e.role == "menu item" for e in t), "the menu to close")
+
+
+def test_patched_reads_match_full_reads(terminal):
+    """GTK3 announces its changes: typing, output, a menu and focus moves patch the last read exactly."""
+    terminal.reset(seed=0)
+    patched = assert_patched_reads_match_full_reads(terminal, [
+        {"type": "type", "text": "echo patched-$((6*7))\n"},
+        {"type": "click", "element": find(terminal.tree, "menu", "Edit").id},
+        {"type": "back"},
+        {"type": "type", "text": "ls /\n"},
+    ])
+    assert patched > 0

@@ -10,6 +10,7 @@ from tests.envs.ubuntu.apps import media
 from tests.envs.ubuntu.apps.support import (
     app_env,
     assert_frames_on_windows,
+    assert_patched_reads_match_full_reads,
     find,
     named,
     step_ok,
@@ -57,3 +58,15 @@ def test_seeded_message_opens(thunderbird):
                       "the message list")
     step_ok(thunderbird, {"type": "click", "element": find(tree, "list item", contains="Quarterly report").id})
     wait_until(thunderbird, lambda t: "The numbers are attached." in t.all_text(), "the message body")
+
+
+def test_patched_reads_match_full_reads(thunderbird):
+    """Gecko announces its changes: the menu bar and focus moves patch the last read exactly."""
+    thunderbird.reset(seed=0)
+    patched = assert_patched_reads_match_full_reads(thunderbird, [
+        {"type": "key", "key": "Tab"},
+        {"type": "hotkey", "keys": ["alt"]},
+        {"type": "key", "key": "Tab"},
+        {"type": "key", "key": "Tab"},
+    ])
+    assert patched > 0

@@ -1,0 +1,79 @@
+"""Which accessible objects an app said it changed since its nodes were last read.
+
+AT-SPI toolkits announce a change of a node's states, name or description with an event on that node's path.
+Collected per app, those paths let a snapshot re-read only the announced nodes instead of every node
+(LibreOffice's `GetItems` alone costs ~125 ms, Gecko's uncached walk ~50 ms): typing, toggling, focusing and
+selecting cost a few calls. A change of structure (children added or removed, a window created, a node dropped
+from the cache) asks for a full read: toolkits announce those on containers the last read may not hold (Gecko
+builds a new tab's subtree under unlisted nodes), so patching the old tree is not safe. Events that move only
+pixels (caret, bounds) need nothing: extents and text are read for every kept node anyway. An event of a kind
+not listed here, or too many changes at once, also asks for a full read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Events that cannot change a node's role, name, description, states or children.
+PIXELS_ONLY = frozenset(
+    {
+        "TextCaretMoved",
+        "TextSelectionChanged",
+        "TextAttributesChanged",
+        "TextBoundsChanged",
+        "BoundsChanged",
+        "AttributesChanged",
+        "LinkSelected",
+        "ActiveDescendantChanged",  # a managed table's cells are read afresh every snapshot (quirks.py)
+        "Announcement",
+    }
+)
+# The node's own states or properties changed. A label's name is its text: LibreOffice announces only the text.
+NODE_CHANGES = frozenset({"StateChanged", "PropertyChange", "VisibleDataChanged", "TextChanged"})
+# The states of the node's children changed (selection), and toolkits do not always say which ones.
+CHILD_STATE_CHANGES = frozenset({"SelectionChanged"})
+# Window events that change no structure (creation and destruction do).
+WINDOW_STATE_CHANGES = frozenset({"Activate", "Deactivate", "Minimize", "Maximize", "Restore", "Raise", "Lower",
+                                  "Move", "Resize", "Shade", "Unshade"})
+MAX_CHANGED = 256  # beyond this, one GetItems is cheaper than node-by-node reads
+
+
+@dataclass
+class Changes:
+    """What one app announced since its last read."""
+
+    nodes: set[str] = field(default_factory=set)  # re-read these nodes' states and properties
+    child_states: set[str] = field(default_factory=set)  # re-read these nodes' children
+    focus: bool = False  # focus moved: re-read the nodes that had it too (the loser is not always announced)
+    full: bool = False  # read everything again
+
+    def __bool__(self) -> bool:
+        return self.full or self.focus or bool(self.nodes or self.child_states)
+
+    @property
+    def too_many(self) -> bool:
+        return len(self.nodes) + len(self.child_states) > MAX_CHANGED
+
+    def add_event(self, member: str, path: str, detail: str = "") -> None:
+        """An `object:` event."""
+        if member in PIXELS_ONLY:
+            return
+        if member in NODE_CHANGES:
+            self.nodes.add(path)
+            # GTK3 says when a node gains focus, not always when another loses it (a menu taking the grab)
+            self.focus = self.focus or (member == "StateChanged" and detail == "focused")
+        elif member in CHILD_STATE_CHANGES:
+            self.child_states.add(path)
+        else:  # ChildrenChanged, table rows and columns, and anything unknown
+            self.full = True
+
+    def add_window_event(self, member: str, path: str) -> None:
+        """A `window:` event: GTK3 announces a new top-level window (a dialog, a menu) only this way."""
+        if member in WINDOW_STATE_CHANGES:
+            self.nodes.add(path)
+        else:
+            self.full = True
+
+    def add_focus_event(self, path: str) -> None:
+        self.nodes.add(path)
+        self.focus = True

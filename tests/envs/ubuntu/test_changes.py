@@ -1,0 +1,67 @@
+"""Which AT-SPI events let a read be patched node by node, and which ask for a full read."""
+
+from __future__ import annotations
+
+import pytest
+
+from autoplay_gym.envs.ubuntu.changes import MAX_CHANGED, Changes
+
+NODE = "/org/a11y/atspi/accessible/7"
+
+
+def test_nothing_announced_is_falsy():
+    assert not Changes()
+
+
+@pytest.mark.parametrize("member", ["TextCaretMoved", "BoundsChanged", "TextSelectionChanged", "LinkSelected"])
+def test_pixel_only_events_change_nothing(member):
+    changes = Changes()
+    changes.add_event(member, NODE)
+    assert not changes
+
+
+@pytest.mark.parametrize("member", ["StateChanged", "PropertyChange", "TextChanged", "VisibleDataChanged"])
+def test_node_events_name_the_node(member):
+    changes = Changes()
+    changes.add_event(member, NODE, "checked")
+    assert changes.nodes == {NODE} and not changes.full and not changes.focus
+
+
+def test_focus_state_change_rereads_former_focus_holders():
+    changes = Changes()
+    changes.add_event("StateChanged", NODE, "focused")
+    assert changes.focus
+
+
+@pytest.mark.parametrize("member", ["ChildrenChanged", "RowInserted", "ModelChanged", "SomethingNew"])
+def test_structure_and_unknown_events_ask_for_a_full_read(member):
+    changes = Changes()
+    changes.add_event(member, NODE)
+    assert changes.full
+
+
+def test_selection_changes_reread_the_children():
+    changes = Changes()
+    changes.add_event("SelectionChanged", NODE)
+    assert changes.child_states == {NODE} and not changes.full
+
+
+def test_window_creation_is_structure_activation_is_not():
+    created, activated = Changes(), Changes()
+    created.add_window_event("Create", NODE)
+    activated.add_window_event("Activate", NODE)
+    assert created.full
+    assert activated.nodes == {NODE} and not activated.full
+
+
+def test_focus_events_mark_focus():
+    changes = Changes()
+    changes.add_focus_event(NODE)
+    assert changes.focus and changes.nodes == {NODE}
+
+
+def test_too_many_changes_are_read_in_full():
+    changes = Changes()
+    for i in range(MAX_CHANGED + 1):
+        changes.add_event("StateChanged", f"/org/a11y/atspi/accessible/{i}")
+    assert changes.too_many

@@ -1,0 +1,67 @@
+"""The X DAMAGE watch on a real Xvfb, and the backend's reuse of a still screen's observation."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from Xlib import display as xdisplay
+
+from autoplay_gym.envs.ubuntu.damage import DamageWatch
+from autoplay_gym.envs.ubuntu.session import Desktop
+from tests.envs.ubuntu.helpers import click_label
+
+
+def _drawn_within(watch: DamageWatch, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if watch.drawn_since_last():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_reports_drawing_once_and_nothing_on_a_still_screen():
+    desktop = Desktop((320, 240)).start()
+    try:
+        watch = DamageWatch(desktop.display)
+        assert watch.available
+        assert watch.drawn_since_last()  # the first look knows nothing yet
+        assert not watch.drawn_since_last()  # an empty Xvfb draws nothing
+        painter = xdisplay.Display(desktop.display)
+        root = painter.screen().root
+        window = root.create_window(10, 10, 50, 40, 0, painter.screen().root_depth, background_pixel=0xFF0000)
+        window.map()
+        painter.sync()
+        assert _drawn_within(watch)
+        gc = window.create_gc(foreground=0x00FF00)
+        window.fill_rectangle(gc, 0, 0, 20, 20)
+        painter.sync()
+        assert _drawn_within(watch)
+        assert not watch.drawn_since_last()
+        painter.close()
+        desktop.close()
+        assert watch.drawn_since_last()  # a dead display never claims a still screen
+        watch.close()
+    finally:
+        desktop.close()
+
+
+def test_missing_display_never_reuses():
+    watch = DamageWatch(":9999")
+    assert not watch.available and watch.drawn_since_last()
+
+
+def test_still_screen_returns_the_same_observation_and_a_change_ends_it(calculator):
+    calculator.reset(seed=0)
+    backend = calculator.backend
+    backend._settle(time.monotonic())
+    first = backend.observe()
+    second = backend.observe()
+    assert second.tree.to_text() == first.tree.to_text()
+    assert np.array_equal(second.screenshot, first.screenshot)
+    assert second.screenshot is not first.screenshot  # the caller may write into its copy
+    click_label(calculator, "7")
+    after = backend.observe()
+    assert after.tree.to_text() != first.tree.to_text()
+    assert not np.array_equal(after.screenshot, first.screenshot)
