@@ -8,8 +8,9 @@ For every app, medians over --runs samples of:
             key, a key that toggles a pane), the screen and bus left to go quiet, then UbuntuBackend.observe():
             screenshot + every visible element with role, name, description, states, extents in screen pixels
             and text of text widgets. The nodes the app announced as changed are read again, or every node
-            after a change of structure (see changes.py); extents and text are always read
-  full      the same with every node read again (no memo of the last read)
+            after a change of structure (changes.py); extents and text where something was drawn or an
+            event named the node (damage.py)
+  full      the same with every node, extent and text read again (no memo of the last read)
   still     the same on a still screen: nothing drawn and no AT-SPI event since the last observation, so the
             last one is returned (a copy of its screenshot)
   libatspi  the same fields through PyGObject's Atspi, walking the same on-screen subtrees (SHOWING; GTK4:
@@ -116,9 +117,7 @@ def documents() -> dict[str, dict]:
 
 def full_observe(backend: UbuntuBackend) -> object:
     """An observation that reads every node again (no memo of the last read, no reuse of a still screen)."""
-    backend._last = None
-    backend._atspi._nodes_memo.clear()
-    return backend.observe()
+    return backend.observe(fresh=True)
 
 
 def probe_input(env: AppEnv, action: dict) -> None:
@@ -283,7 +282,9 @@ def bench_app(app: UbuntuApp, desktop: Desktop, runs: int, results: dict, option
         still_ms = median_ms(backend.observe, runs)
         mss_ms = median_ms(backend._screen.grab_raw, runs)
         elements = len(env.tree)
+        env.reset(seed=0, options=options)  # each probe series starts fresh: 30 sevens fill the display
         observe_ms = after_action_ms(env, runs)
+        env.reset(seed=0, options=options)
         step_ms, env_step_ms = step_latency_ms(env, runs)
         results.update(
             {

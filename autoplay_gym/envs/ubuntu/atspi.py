@@ -28,6 +28,7 @@ import concurrent.futures
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from dbus_fast import Message, MessageType, Variant
 from dbus_fast.aio import MessageBus
@@ -38,6 +39,7 @@ from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS
 from autoplay_gym.envs.ubuntu.loop import LoopThread
 from autoplay_gym.envs.ubuntu import quirks, uncached
 from autoplay_gym.envs.ubuntu.changes import Changes
+from autoplay_gym.envs.ubuntu.damage import Rect, overlaps
 
 REGISTRY = "org.a11y.atspi.Registry"
 ROOT_PATH = "/org/a11y/atspi/accessible/root"
@@ -207,6 +209,9 @@ class AtspiTree:
         self._changes: dict[str, Changes] = {}
         self._nodes_memo: dict[str, list[tuple]] = {}
         self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
+        # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
+        # and no event named them (see damage.py)
+        self._fills: dict[tuple[str, str], tuple[tuple[int, int, int, int] | None, str | None]] = {}
 
     # --- connection -------------------------------------------------------------------------------------------
 
@@ -301,6 +306,11 @@ class AtspiTree:
     async def _disconnect(bus: MessageBus) -> None:
         bus.disconnect()
 
+    def forget(self) -> None:
+        """Drop every memo of earlier reads: the next snapshot reads every node, extent and text again."""
+        self._nodes_memo.clear()
+        self._fills.clear()
+
     # --- snapshot ---------------------------------------------------------------------------------------------
 
     def applications(self) -> list[str]:
@@ -318,11 +328,15 @@ class AtspiTree:
         """
         return self.finish_snapshot(self.begin_snapshot(max_nodes=max_nodes), windows)
 
-    def begin_snapshot(self, *, max_nodes: int = 2000) -> concurrent.futures.Future:
-        """Start reading the tree on the bus thread; the caller can grab the screen meanwhile."""
+    def begin_snapshot(self, *, max_nodes: int = 2000, damaged: list[Rect] | None = None) -> concurrent.futures.Future:
+        """Start reading the tree on the bus thread; the caller can grab the screen meanwhile.
+
+        `damaged`: the screen areas drawn since the last snapshot (damage.py). The extents and text of nodes
+        outside them that no event named are taken from the last snapshot; None reads them all.
+        """
         if self.bus is None:
             raise BackendError("the accessibility bus is not connected")
-        return asyncio.run_coroutine_threadsafe(self._read(max_nodes), self.loop.loop)
+        return asyncio.run_coroutine_threadsafe(self._read(max_nodes, damaged), self.loop.loop)
 
     def finish_snapshot(self, pending: concurrent.futures.Future, windows: list[TopWindow]) -> UITree:
         try:
@@ -344,14 +358,18 @@ class AtspiTree:
             _convert(order, offsets, app, elements, placed)
         return UITree(elements, truncated=truncated, total_nodes=total)
 
-    async def _read(self, max_nodes: int) -> tuple[list[tuple[AppInfo, list[RawNode], list]], int, bool]:
+    async def _read(
+        self, max_nodes: int, damaged: list[Rect] | None
+    ) -> tuple[list[tuple[AppInfo, list[RawNode], list]], int, bool]:
         names = await self._applications()
         apps = []
         total, count, truncated = 0, 0, False
         semaphore = asyncio.Semaphore(CONCURRENCY)
+        last_fills, self._fills = self._fills, {}
         for bus_name in names:
             app = self._apps.get(bus_name) or await self._app_info(bus_name)
-            roots = await self._nodes(bus_name)
+            changes = self._changes.pop(bus_name, None) or Changes()
+            roots = await self._nodes(bus_name, changes)
             # children of nodes that manage their descendants (Calc's 2^34 cells) that were left out
             omitted = await quirks.expand_managed(self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT)
             await quirks.find_gtk_islands(self._call, bus_name, app, roots)
@@ -359,7 +377,9 @@ class AtspiTree:
             kept = _visible_preorder(roots, max_nodes - count, app.shown)
             total += kept.total + omitted
             truncated = truncated or kept.truncated or omitted > 0
-            await asyncio.gather(*(self._fill(bus_name, entry[0], semaphore) for entry in kept.order))
+            reusable = _reusable_fills(app, changes, damaged, last_fills)
+            await asyncio.gather(*(self._fill(bus_name, entry[0], semaphore, reusable) for entry in kept.order))
+            self._fills.update(((bus_name, e[0].path), (e[0].extents, e[0].text)) for e in kept.order)
             order = _drop_offscreen(kept.order)
             count += len(order)
             apps.append((app, roots, order))
@@ -426,10 +446,9 @@ class AtspiTree:
             nodes[path] = RawNode(path, parent, index, count, ifaces, name, role_name, desc, bits)
         return nodes
 
-    async def _nodes(self, bus_name: str) -> list[RawNode]:
+    async def _nodes(self, bus_name: str, changes: Changes) -> list[RawNode]:
         """The app's top-level nodes with children linked: the last read updated with what the app announced
         since, or a full read (cache, plus a walk where the cache is incomplete)."""
-        changes = self._changes.pop(bus_name, None) or Changes()
         memo = self._nodes_memo.get(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
         patchable = not changes or (app.announces_changes and not changes.full and not changes.too_many)
@@ -530,7 +549,13 @@ class AtspiTree:
             nodes[path] = RawNode(*fresh)
         return True
 
-    async def _fill(self, bus_name: str, node: RawNode, semaphore: asyncio.Semaphore) -> None:
+    async def _fill(
+        self, bus_name: str, node: RawNode, semaphore: asyncio.Semaphore, reusable: Callable[[RawNode], tuple | None]
+    ) -> None:
+        last = reusable(node)
+        if last is not None:
+            node.extents, node.text = last
+            return
         async with semaphore:
             if node.has("Component"):
                 reply = await self._call(bus_name, node.path, "org.a11y.atspi.Component", "GetExtents", "u", [0])
@@ -554,6 +579,27 @@ class AtspiTree:
                         reply = await self._call(bus_name, node.path, "org.a11y.atspi.Text", "GetText", "ii", [0, end])
                         if reply is not None and reply.message_type != MessageType.ERROR:
                             node.text = reply.body[0]
+
+
+def _reusable_fills(
+    app: AppInfo, changes: Changes, damaged: list[Rect] | None, last: dict[tuple[str, str], tuple]
+) -> Callable[[RawNode], tuple | None]:
+    """Which nodes keep last snapshot's extents and text: those shown at a place nothing has drawn over since,
+    that no event named. GTK4's extents are window-relative (nothing to test against screen damage), and
+    LibreOffice's sit up to a menu bar's height above where they show (quirks.py), so its test area is taller."""
+    if damaged is None or app.window_relative:
+        return lambda node: None
+    slack = quirks.MAX_MENU_BAR if app.name == quirks.LIBREOFFICE_APP else 0
+    named = changes.nodes | changes.moved
+
+    def reusable(node: RawNode) -> tuple | None:
+        fill = last.get((app.bus_name, node.path))
+        if fill is None or fill[0] is None or node.path in named:
+            return None
+        x, y, w, h = fill[0]
+        return None if overlaps((x, y, w, h + slack), damaged) else fill
+
+    return reusable
 
 
 def _sibling_order(node: RawNode) -> tuple[int, int, str]:

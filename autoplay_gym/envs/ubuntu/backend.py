@@ -212,7 +212,14 @@ class UbuntuBackend:
         assert self._atspi is not None and self._input is not None
         return self._atspi.snapshot(self._input.top_windows(), max_nodes=self.max_nodes)
 
-    def observe(self) -> Snapshot:
+    def observe(self, *, fresh: bool = False) -> Snapshot:
+        """The screen and every visible element. Parts still valid are reused: the whole last observation while
+        nothing is drawn and no AT-SPI event arrives, else the nodes, extents and text that no event named and
+        no drawing touched. `fresh` reads everything again (for checks and benchmarks)."""
+        if fresh:
+            self._last = None
+            if self._atspi is not None:
+                self._atspi.forget()
         if self._screen is None or self.desktop is None:
             raise BackendError("the desktop is not running; call reset()")
         if not self.desktop.alive():
@@ -220,11 +227,12 @@ class UbuntuBackend:
         assert self._atspi is not None and self._input is not None and self._damage is not None
         try:
             changes = self._atspi.change_count
-            drawn = self._damage.drawn_since_last()
-            if self._last is not None and not drawn and self._last[1] == changes == self._atspi.change_count:
+            damaged = self._damage.damaged_since_last()
+            if self._last is not None and damaged == [] and self._last[1] == changes == self._atspi.change_count:
                 last = self._last[0]
                 return Snapshot(last.screenshot.copy(), last.tree)
-            pending = self._atspi.begin_snapshot(max_nodes=self.max_nodes)  # D-Bus work runs on its own thread
+            # D-Bus work runs on its own thread
+            pending = self._atspi.begin_snapshot(max_nodes=self.max_nodes, damaged=damaged)
             screenshot = self._screen.grab()  # ... while this thread reads the screen and the window list
             windows = self._input.top_windows()
             snapshot = Snapshot(screenshot, self._atspi.finish_snapshot(pending, windows))

@@ -6,7 +6,7 @@ Collected per app, those paths let a snapshot re-read only the announced nodes i
 selecting cost a few calls. A change of structure (children added or removed, a window created, a node dropped
 from the cache) asks for a full read: toolkits announce those on containers the last read may not hold (Gecko
 builds a new tab's subtree under unlisted nodes), so patching the old tree is not safe. Events that move only
-pixels (caret, bounds) need nothing: extents and text are read for every kept node anyway. An event of a kind
+pixels (caret, selection) need nothing; a node that moved (bounds) has its extents read again. An event of a kind
 not listed here, or too many changes at once, also asks for a full read.
 """
 
@@ -21,7 +21,6 @@ PIXELS_ONLY = frozenset(
         "TextSelectionChanged",
         "TextAttributesChanged",
         "TextBoundsChanged",
-        "BoundsChanged",
         "AttributesChanged",
         "LinkSelected",
         "ActiveDescendantChanged",  # a managed table's cells are read afresh every snapshot (quirks.py)
@@ -42,7 +41,8 @@ MAX_CHANGED = 256  # beyond this, one GetItems is cheaper than node-by-node read
 class Changes:
     """What one app announced since its last read."""
 
-    nodes: set[str] = field(default_factory=set)  # re-read these nodes' states and properties
+    nodes: set[str] = field(default_factory=set)  # re-read these nodes' states, properties and text
+    moved: set[str] = field(default_factory=set)  # re-read these nodes' extents
     child_states: set[str] = field(default_factory=set)  # re-read these nodes' children
     focus: bool = False  # focus moved: re-read the nodes that had it too (the loser is not always announced)
     full: bool = False  # read everything again
@@ -57,6 +57,9 @@ class Changes:
     def add_event(self, member: str, path: str, detail: str = "") -> None:
         """An `object:` event."""
         if member in PIXELS_ONLY:
+            return
+        if member == "BoundsChanged":
+            self.moved.add(path)
             return
         if member in NODE_CHANGES:
             self.nodes.add(path)

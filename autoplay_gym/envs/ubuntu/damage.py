@@ -1,10 +1,13 @@
-"""Has anything been drawn on the screen since the last look? The X DAMAGE extension answers without a grab.
+"""What has been drawn on the screen since the last look? The X DAMAGE extension answers without a grab.
 
-A DAMAGE object on the root window, at the "non-empty" report level, sends one event when the first pixel of the
-screen (any window's included) is drawn after the damage was last cleared. `drawn_since_last()` drains those
-events after a round trip, so every drawing the server did before the call is counted, then clears the damage.
-Together with AT-SPI's change events this tells the observer that its last snapshot is still exact: nothing was
-drawn and no node changed. Without the extension every call answers True, so callers never reuse.
+A DAMAGE object on the root window, at the "delta rectangles" report level, sends an event with the area each
+time a part of the screen (any window's included) not yet reported is drawn; clearing the damage starts over.
+`damaged_since_last()` drains those events after a round trip, so every drawing the server did before the call
+is counted, then clears the damage. With AT-SPI's change events this tells the observer what its last
+snapshot still holds: with nothing drawn and no node changed, all of it; otherwise the extents and text of the
+nodes that lie outside every drawn area and were not named by an event. Toolkits repaint what they move or
+change, and X counts a drawing request as damage even when it leaves the pixels as they were. Without the
+extension the answer is "unknown" (None), and callers reuse nothing.
 """
 
 from __future__ import annotations
@@ -13,11 +16,15 @@ from Xlib import display as xdisplay
 from Xlib import error as xerror
 from Xlib.ext import damage
 
+Rect = tuple[int, int, int, int]  # x, y, width, height in screen pixels
+MAX_RECTS = 64  # beyond this many drawn areas, their bounding box stands for them all
+
 
 class DamageWatch:
     def __init__(self, display: str) -> None:
         self._display: xdisplay.Display | None = None
         self._damage = 0
+        self._first = True
         try:
             conn = xdisplay.Display(display)
         except (xerror.DisplayError, OSError):
@@ -26,7 +33,7 @@ class DamageWatch:
             conn.close()
             return
         conn.damage_query_version()
-        self._damage = conn.screen().root.damage_create(damage.DamageReportNonEmpty)
+        self._damage = conn.screen().root.damage_create(damage.DamageReportDeltaRectangles)
         conn.sync()
         self._display = conn
 
@@ -34,23 +41,38 @@ class DamageWatch:
     def available(self) -> bool:
         return self._display is not None
 
-    def drawn_since_last(self) -> bool:
-        """True when something was drawn since the previous call (always True on the first call)."""
+    def damaged_since_last(self) -> list[Rect] | None:
+        """The areas drawn since the previous call ([] for none); None when unknown (the first call, no
+        DAMAGE extension, a dead display)."""
         conn = self._display
         if conn is None:
-            return True
+            return None
         try:
-            conn.sync()  # the server has now sent every damage event of the drawing it did before this point
-            drawn = False
+            conn.sync()  # the server has now sent the damage events of every drawing it did before this point
+            areas: list[Rect] = []
+            notify = conn.extension_event.DamageNotify
             while conn.pending_events():
-                drawn = conn.next_event().type == conn.extension_event.DamageNotify or drawn
+                event = conn.next_event()
+                if event.type == notify:
+                    areas.append((event.area.x, event.area.y, event.area.width, event.area.height))
             # Clearing after the check: a drawing in between is in the caller's next grab and reported next time.
             conn.damage_subtract(self._damage)
             conn.flush()
-            return drawn
         except (xerror.XError, xerror.ConnectionClosedError, OSError):
             self.close()
-            return True
+            return None
+        if self._first:
+            self._first = False
+            return None
+        if len(areas) > MAX_RECTS:
+            left, top = min(a[0] for a in areas), min(a[1] for a in areas)
+            right, bottom = max(a[0] + a[2] for a in areas), max(a[1] + a[3] for a in areas)
+            areas = [(left, top, right - left, bottom - top)]
+        return areas
+
+    def drawn_since_last(self) -> bool:
+        """True when something was drawn since the previous call (or nobody can tell)."""
+        return self.damaged_since_last() != []
 
     def close(self) -> None:
         conn, self._display = self._display, None
@@ -59,3 +81,8 @@ class DamageWatch:
                 conn.close()
             except Exception:  # the display may already be gone with its desktop
                 pass
+
+
+def overlaps(rect: Rect, areas: list[Rect]) -> bool:
+    x, y, w, h = rect
+    return any(x < ax + aw and ax < x + w and y < ay + ah and ay < y + h for ax, ay, aw, ah in areas)

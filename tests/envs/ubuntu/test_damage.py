@@ -7,18 +7,19 @@ import time
 import numpy as np
 from Xlib import display as xdisplay
 
-from autoplay_gym.envs.ubuntu.damage import DamageWatch
+from autoplay_gym.envs.ubuntu.damage import DamageWatch, overlaps
 from autoplay_gym.envs.ubuntu.session import Desktop
 from tests.envs.ubuntu.helpers import click_label
 
 
-def _drawn_within(watch: DamageWatch, timeout: float = 5.0) -> bool:
+def _damage_within(watch: DamageWatch, timeout: float = 5.0) -> list:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if watch.drawn_since_last():
-            return True
+        areas = watch.damaged_since_last()
+        if areas:
+            return areas
         time.sleep(0.01)
-    return False
+    return []
 
 
 def test_reports_drawing_once_and_nothing_on_a_still_screen():
@@ -26,25 +27,32 @@ def test_reports_drawing_once_and_nothing_on_a_still_screen():
     try:
         watch = DamageWatch(desktop.display)
         assert watch.available
-        assert watch.drawn_since_last()  # the first look knows nothing yet
-        assert not watch.drawn_since_last()  # an empty Xvfb draws nothing
+        assert watch.damaged_since_last() is None  # the first look knows nothing yet
+        assert watch.damaged_since_last() == []  # an empty Xvfb draws nothing
         painter = xdisplay.Display(desktop.display)
         root = painter.screen().root
         window = root.create_window(10, 10, 50, 40, 0, painter.screen().root_depth, background_pixel=0xFF0000)
         window.map()
         painter.sync()
-        assert _drawn_within(watch)
+        assert overlaps((10, 10, 50, 40), _damage_within(watch))
         gc = window.create_gc(foreground=0x00FF00)
-        window.fill_rectangle(gc, 0, 0, 20, 20)
+        window.fill_rectangle(gc, 30, 25, 5, 5)  # screen (40, 35): inside the window, far from its corner
         painter.sync()
-        assert _drawn_within(watch)
-        assert not watch.drawn_since_last()
+        areas = _damage_within(watch)
+        assert overlaps((40, 35, 5, 5), areas) and not overlaps((10, 10, 20, 20), areas)
+        assert watch.damaged_since_last() == []
         painter.close()
         desktop.close()
         assert watch.drawn_since_last()  # a dead display never claims a still screen
         watch.close()
     finally:
         desktop.close()
+
+
+def test_overlaps():
+    assert overlaps((0, 0, 10, 10), [(5, 5, 10, 10)])
+    assert not overlaps((0, 0, 10, 10), [(10, 0, 5, 5)])  # touching edges do not overlap
+    assert not overlaps((0, 0, 10, 10), [])
 
 
 def test_missing_display_never_reuses():

@@ -93,7 +93,7 @@ def assert_frames_on_windows(env: AppEnv, tolerance: int = 1) -> None:
 
 
 def assert_patched_reads_match_full_reads(env: AppEnv, actions: list[dict], deadline: float = POLL_DEADLINE) -> int:
-    """After each action, the observation patched from the app's AT-SPI events equals a read of every node.
+    """After each action, the observation patched from AT-SPI events and screen damage equals a fresh read.
 
     An app may still be building a window after the step settled, so a difference counts only if it outlasts
     `deadline`: the patched and the full read are taken again until they agree. Returns how many reads were
@@ -107,9 +107,7 @@ def assert_patched_reads_match_full_reads(env: AppEnv, actions: list[dict], dead
         while True:
             backend._settle(time.monotonic())
             patched = backend.observe().tree.to_text()
-            backend._last = None
-            backend._atspi._nodes_memo.clear()
-            full = backend.observe().tree.to_text()
+            full = backend.observe(fresh=True).tree.to_text()
             if patched == full:
                 break
             assert time.monotonic() < end, f"after {action}: patched read\n{patched}\n!= full read\n{full}"
