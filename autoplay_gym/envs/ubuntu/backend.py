@@ -233,7 +233,11 @@ class UbuntuBackend:
                 return Snapshot(last.screenshot.copy(), last.tree)
             # D-Bus work runs on its own thread
             pending = self._atspi.begin_snapshot(max_nodes=self.max_nodes, damaged=damaged)
-            screenshot = self._screen.grab()  # ... while this thread reads the screen and the window list
+            # ... while this thread reads the screen (only what was drawn on, when that is known) and the windows
+            if damaged is not None and self._last is not None:
+                screenshot = self._screen.grab_update(self._last[0].screenshot, damaged)
+            else:
+                screenshot = self._screen.grab()
             windows = self._input.top_windows()
             snapshot = Snapshot(screenshot, self._atspi.finish_snapshot(pending, windows))
             self._last = (Snapshot(screenshot.copy(), snapshot.tree), changes)  # callers may write into theirs

@@ -1,10 +1,13 @@
-"""Screenshots of a private X display with mss (a shared-memory grab of the root window, ~0.5 ms at 1280x800)."""
+"""Screenshots of a private X display with mss (a shared-memory grab of the root window, ~1 ms at 1280x800).
+
+Turning the grab's BGRX pixels into the observation's RGB array costs more than the grab (2 ms at 1280x800,
+channel by channel in numpy; Pillow's decoder 4 ms, a reversed-stride copy 10 ms). `grab_update` avoids it:
+given the last frame and the areas drawn since (damage.py), it grabs and converts only those."""
 
 from __future__ import annotations
 
 import mss
 import numpy as np
-from PIL import Image
 
 from autoplay_gym.core.errors import BackendError
 
@@ -30,15 +33,43 @@ class Screen:
         except mss.ScreenShotError as exc:
             raise BackendError(f"screenshot of display {self.display} failed: {exc}") from None
 
-    def grab(self) -> np.ndarray:
-        """The screen as a new H x W x 3 uint8 RGB array."""
+    def _grab_bgrx(self, left: int, top: int, width: int, height: int) -> np.ndarray:
         try:
-            shot = self._mss.grab(self.monitor)
+            shot = self._mss.grab({"left": left, "top": top, "width": width, "height": height})
         except mss.ScreenShotError as exc:
             raise BackendError(f"screenshot of display {self.display} failed: {exc}") from None
-        # Pillow's BGRX decoder is ~4x faster than numpy's reversed-stride copy (3 vs 12-15 ms at 1280x800).
-        image = Image.frombuffer("RGB", (shot.width, shot.height), shot.raw, "raw", "BGRX", 0, 1)
-        return np.array(image)
+        return np.frombuffer(shot.raw, np.uint8).reshape(shot.height, shot.width, 4)
+
+    def grab(self) -> np.ndarray:
+        """The screen as a new H x W x 3 uint8 RGB array."""
+        bgrx = self._grab_bgrx(self.monitor["left"], self.monitor["top"], *self.size)
+        rgb = np.empty(bgrx.shape[:2] + (3,), np.uint8)
+        for channel in range(3):  # one contiguous pass per channel: 5x faster than one reversed-stride copy
+            rgb[..., channel] = bgrx[..., 2 - channel]
+        return rgb
+
+    def grab_update(self, last: np.ndarray, areas: list[tuple[int, int, int, int]]) -> np.ndarray:
+        """A new array: `last` with `areas` (x, y, width, height) grabbed again. The caller vouches that nothing
+        was drawn elsewhere since `last` was taken; a large or odd-sized update becomes a full grab."""
+        width, height = self.size
+        if last.shape != (height, width, 3):
+            return self.grab()
+        clipped = []
+        for x, y, w, h in areas:
+            x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, width), min(y + h, height)
+            if x1 > x0 and y1 > y0:
+                clipped.append((x0, y0, x1, y1))
+        out = last.copy()
+        if not clipped:
+            return out
+        left, top = min(a[0] for a in clipped), min(a[1] for a in clipped)
+        right, bottom = max(a[2] for a in clipped), max(a[3] for a in clipped)
+        if (right - left) * (bottom - top) > width * height // 2:
+            return self.grab()
+        region = self._grab_bgrx(self.monitor["left"] + left, self.monitor["top"] + top, right - left, bottom - top)
+        for x0, y0, x1, y1 in clipped:
+            out[y0:y1, x0:x1] = region[y0 - top : y1 - top, x0 - left : x1 - left, 2::-1]
+        return out
 
     def close(self) -> None:
         try:

@@ -73,3 +73,33 @@ def test_still_screen_returns_the_same_observation_and_a_change_ends_it(calculat
     after = backend.observe()
     assert after.tree.to_text() != first.tree.to_text()
     assert not np.array_equal(after.screenshot, first.screenshot)
+
+
+def test_updating_the_drawn_areas_gives_the_full_grab():
+    from autoplay_gym.envs.ubuntu.screen import Screen
+
+    desktop = Desktop((320, 240)).start()
+    try:
+        screen, watch = Screen(desktop.display), DamageWatch(desktop.display)
+        watch.damaged_since_last()
+        painter = xdisplay.Display(desktop.display)
+        window = painter.screen().root.create_window(
+            20, 30, 100, 80, 0, painter.screen().root_depth, background_pixel=0x336699
+        )
+        window.map()
+        painter.sync()
+        before = screen.grab()
+        assert tuple(before[40, 30]) == (0x33, 0x66, 0x99)  # RGB order, window pixels
+        watch.damaged_since_last()
+        window.fill_rectangle(window.create_gc(foreground=0xFF8000), 10, 10, 30, 20)
+        painter.sync()
+        areas = _damage_within(watch)
+        updated = screen.grab_update(before, areas)
+        assert np.array_equal(updated, screen.grab())
+        assert tuple(updated[45, 35]) == (0xFF, 0x80, 0x00)
+        assert tuple(before[45, 35]) == (0x33, 0x66, 0x99)  # the last frame is left alone
+        painter.close()
+        screen.close()
+        watch.close()
+    finally:
+        desktop.close()
