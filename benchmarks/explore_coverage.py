@@ -3,7 +3,8 @@ same run, same envs. The last line is one JSON object.
 
 A run is `explore(turns=budget, steps=20, max_total_steps=budget)`: a reset costs one step of the budget, so an
 explorer that relaunches more often pays for it. Metrics per run, medians over seeds:
-- `states`: distinct `UITree.signature()` values seen (the assignment's measure);
+- `states`: distinct `UITree.signature()` values seen (the assignment's measure; the signature ignores content,
+  decoration, transient progress bars and repeated siblings, so a retyped title or one more tab is no new state);
 - `visible_states`: distinct signatures of the visible part of the tree (ghosts of closed menus ignored);
 - `screens`: as `visible_states`, with window titles ignored too (the TextEditor's title is the document's first
   line, so every typed text would otherwise be a new screen);

@@ -29,6 +29,7 @@ class Candidate:
     element_key: str | None = None  # the element's identity across screens ("unique elements acted on")
     group: int = 1  # visible siblings of the same role, itself included: big groups (keypads, lists) act alike
     label: str = ""  # what the action is called on screen (a hotkey's menu item), for task wording
+    family: str = ""  # its element's parent and role: siblings of one family tend to act alike
 
     @property
     def kind(self) -> str:
@@ -77,7 +78,8 @@ def element_candidates(
         if e.scrollable:
             actions.append({"type": "scroll", "direction": scroll_direction, "element": e.id})
         group = groups.get((e.parent, e.role), 1)
-        out.extend(Candidate(candidate_name(a, target), a, target, key, group) for a in actions)
+        family = f"{key_text(key_of(tree[e.parent])) if e.parent is not None else ''}>{e.role}"
+        out.extend(Candidate(candidate_name(a, target), a, target, key, group, family=family) for a in actions)
     return out
 
 
@@ -98,11 +100,13 @@ def candidate_name(action: dict[str, Any], target: dict[str, Any] | None) -> str
 
 
 def _shadowed(e: UIElement, tree: UITree) -> bool:
+    """A clickable nested in a clickable of the same role that covers most of it or bears the same name: one
+    control (GTK4's menu button holds a toggle button named like it, at just under half its area)."""
     if e.parent is None or e.editable or e.scrollable:
         return False
     parent = tree[e.parent]
     return bool(parent.clickable and parent.role == e.role and parent.bounds is not None and e.bounds is not None
-                and _area(e) >= 0.5 * _area(parent))
+                and (_area(e) >= 0.5 * _area(parent) or (bool(e.text) and e.text == parent.text)))
 
 
 def _area(e: UIElement) -> int:

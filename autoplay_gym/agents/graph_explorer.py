@@ -5,13 +5,18 @@ closed menus in their trees, which would make "the same screen" look new after e
 are clicks, typing and scrolls on visible actionable elements, the hotkeys the screen advertises (`Ctrl+F`
 beside a menu item), and `back`. On each step the explorer, in this order of preference:
 1. acts on an element it has not explored anywhere: new UI first (the items of a menu it just opened), then
-   lone controls before members of big same-role groups (a keypad's keys act alike);
+   lone controls before members of big same-role groups (a keypad's keys act alike), skipping the rest of a
+   family whose members proved inert on this screen (see `explore_hints`);
 2. walks the known graph to the nearest screen that still has such an element;
 3. takes an action that, on another screen, led somewhere with unexplored elements (likely here too);
-4. asks for a relaunch (`RESET_REQUEST`) when unexplored elements remain only behind the start screen;
-5. takes any untried action here (a familiar element on a new screen), then walks to any screen with one;
+4. when unexplored elements remain only behind the start screen, presses `back` (Escape: closes a dialog or
+   menu and keeps the app's state) once per screen, then asks for a relaunch (`RESET_REQUEST`);
+5. takes any untried action here (a familiar element on a new screen), then walks to any screen with one,
+   leaving out the actions that never changed any screen in two tries and those predicted only to dismiss a
+   modal overlay (see `explore_hints`);
 6. relaunches when stuck, otherwise repeats the least-tried action.
-An element counts as explored once acting on it changed the screen (or after two tries that did not). The
+An element counts as explored once acting on it changed the screen, or after one try that did not (two for a
+hotkey). Typing a text the field already holds is no candidate: it changes nothing. The
 explorer never presses Close/Quit/window-decoration buttons or their shortcuts, and an action after which
 `info["app_status"]` reported the app gone is never taken again (on any screen) and triggers a relaunch.
 """
@@ -33,6 +38,7 @@ from autoplay_gym.agents.candidates import (
     screen_size,
     shortcut_candidates,
 )
+from autoplay_gym.agents.explore_hints import InertFamilies, dismissals
 from autoplay_gym.agents.recording import RESET_REQUEST
 from autoplay_gym.agents.targets import action_target, describe, key_of, key_text, tree_from_info
 from autoplay_gym.agents.ui_graph import Edge, ExplorationGraph
@@ -40,7 +46,8 @@ from autoplay_gym.core.ui import UITree
 from autoplay_gym.tasks import Trajectory
 
 GROUP_SIZE = 4  # a candidate with more same-role siblings than this is deferred
-NO_EFFECT_TRIES = 2  # tries without a visible effect before an element counts as explored anyway
+INERT_GROUP = 2  # families bigger than this get presumed inert from their members (see `explore_hints`)
+NO_EFFECT_TRIES = 2  # tries of a hotkey without a visible effect before it counts as explored anyway
 STALE_STEPS = 12  # steps without a new state or element before a stuck walk asks for a relaunch
 
 
@@ -64,6 +71,8 @@ class GraphExplorer:
         self.no_effect: dict[str, int] = {}  # element key -> tries in a row that changed nothing
         self.outcomes: dict[str, set[str]] = {}  # candidate name -> states it led to, from any screen
         self.unreliable: dict[tuple[str, str], int] = {}  # (state, candidate) -> times it led somewhere unplanned
+        self.inert = InertFamilies()  # clicks presumed to change nothing, from their siblings
+        self.taken: dict[str, int] = {}  # candidate name -> times taken, on any screen
         self._last: tuple[str, Candidate] | None = None
         self._prev_keys: set[str] = set()
         self._plan: list[Edge] = []
@@ -90,10 +99,12 @@ class GraphExplorer:
             self._plan = []
             return dict(RESET_REQUEST)
         options = [self._with_text(c) for c in element_candidates(tree, screen_size(obs), avoid_exits=self.avoid_exits)]
+        options = [c for c in options if not _types_what_is_there(c, tree)]
         options += shortcut_candidates(tree, avoid_exits=self.avoid_exits)
         options = [c for c in options if c.element_key not in self.fatal and c.name not in self.fatal]
         options.append(general_candidates(())[0])  # back
         self.options[state] = {c.name: c.element_key for c in options}
+        self.inert.note_options(state, {c.name: c.family for c in options if c.group > INERT_GROUP})
         choice = self._choose(state, options)
         if choice is None:
             return dict(RESET_REQUEST)
@@ -101,6 +112,7 @@ class GraphExplorer:
         self._last = (state, choice)
         self.tried.setdefault(state, {})
         self.tried[state][choice.name] = self.tried[state].get(choice.name, 0) + 1
+        self.taken[choice.name] = self.taken.get(choice.name, 0) + 1
         return dict(choice.action)
 
     def end_turn(self, trajectory: Trajectory) -> None:
@@ -136,6 +148,7 @@ class GraphExplorer:
                 self._last = (source, Candidate(name, dict(step.action), target, key))
                 self.tried.setdefault(source, {})
                 self.tried[source][name] = self.tried[source].get(name, 0) + 1
+                self.taken[name] = self.taken.get(name, 0) + 1
             state = self._absorb(tree, {"action_error": step.action_error, "app_status": step.info.get("app_status")},
                                  root=step.index == 0)
             if not state:
@@ -182,6 +195,7 @@ class GraphExplorer:
                     self.outcomes.setdefault(choice.name, set()).add(state)
             first_touch = choice.element_key is not None and choice.element_key not in self.touched
             self._mark_acted(choice, changed=state != source)
+            self.inert.record(source, choice.name, changed=state != source)
             if self._plan:
                 expected = self._plan.pop(0)
                 if expected.target != state:
@@ -195,14 +209,15 @@ class GraphExplorer:
         return state
 
     def _mark_acted(self, choice: Candidate, *, changed: bool) -> None:
-        """An element counts as explored once acting on it changed the screen, or after `NO_EFFECT_TRIES` tries
-        that changed nothing (a shortcut pressed while a modal popover swallows keys deserves another try)."""
+        """An element counts as explored once acting on it changed the screen, or after a try that changed
+        nothing; a hotkey gets `NO_EFFECT_TRIES` (one pressed while a modal popover swallows keys deserves
+        another try, while a click on a row that does nothing does nothing again)."""
         key = choice.element_key
         if key is None:
             return
         self.touched.add(key)
         self.no_effect[key] = 0 if changed else self.no_effect.get(key, 0) + 1
-        if changed or self.no_effect[key] >= NO_EFFECT_TRIES:
+        if changed or self.no_effect[key] >= (NO_EFFECT_TRIES if choice.kind == "hotkey" else 1):
             self.acted.add(key)
 
     # --- choosing ---------------------------------------------------------------------------------------------
@@ -212,13 +227,20 @@ class GraphExplorer:
         return [n for n, key in names.items() if not tried.get(n) and key not in self.fatal and n not in self.fatal]
 
     def _fresh(self, state: str) -> list[str]:
-        """Untried candidates of `state` on elements never acted on anywhere."""
+        """Untried candidates of `state` on elements never acted on anywhere (and not presumed inert)."""
         names = self.options.get(state, {})
-        return [n for n in self._untried(state, names) if names[n] is not None and names[n] not in self.acted]
+        return [n for n in self._untried(state, names) if names[n] is not None and names[n] not in self.acted
+                and not self.inert.presumed_inert(state, n)]
+
+    def _worth_trying(self, state: str) -> list[str]:
+        """Untried candidates of `state`, less those predicted to change nothing (taken `NO_EFFECT_TRIES` times
+        or more, on any screens, and never changed one) or only to dismiss it (see `explore_hints`)."""
+        dismiss = dismissals(self.graph, self.options, state)
+        return [n for n in self._untried(state, self.options.get(state, {})) if n not in dismiss
+                and (n in self.outcomes or self.taken.get(n, 0) < NO_EFFECT_TRIES)]
 
     def _choose(self, state: str, options: list[Candidate]) -> Candidate | None:
         by_name = {c.name: c for c in options}
-        names = {c.name: c.element_key for c in options}
         if self._plan:
             step = self._plan[0]
             if step.source == state and step.candidate in by_name:
@@ -235,14 +257,15 @@ class GraphExplorer:
         if promising:  # on another screen this action led somewhere with unseen elements: likely here too
             return self._pick(promising)
         if self._may_relaunch(state) and self._left_at_roots(self._fresh):
+            if "back" in by_name and not tried.get("back"):
+                return by_name["back"]  # Escape closes a dialog or menu for one step, and keeps the app's state
             return self._relaunch()  # unseen elements remain, but only the start screen leads there
-        untried = set(self._untried(state, names)) & set(by_name)
+        untried = set(self._worth_trying(state)) & set(by_name)
         if untried:
             return self._pick([c for c in options if c.name in untried])
-        untried_at = lambda s: self._untried(s, self.options.get(s, {}))  # noqa: E731
-        if self._plan_to(state, untried_at, by_name):
+        if self._plan_to(state, self._worth_trying, by_name):
             return by_name[self._plan[0].candidate]
-        if self._may_relaunch(state) and (self._left_at_roots(untried_at) or self._stale >= STALE_STEPS):
+        if self._may_relaunch(state) and (self._left_at_roots(self._worth_trying) or self._stale >= STALE_STEPS):
             return self._relaunch()
         tried = self.tried.get(state, {})
         least = min(tried.get(c.name, 0) for c in options)
@@ -259,11 +282,20 @@ class GraphExplorer:
         return None
 
     def _left_at_roots(self, wanted: Callable[[str], list[str]]) -> bool:
+        """Whether a relaunch could lead somewhere `wanted`: by the same paths `_plan_to` would follow from a
+        start screen (unreliable edges avoided, first action one the start screen offers), or else a relaunch
+        ends in a walk that does not start, and the explorer relaunches again and again."""
+        avoid = self._unreliable_names()
         for root in self.graph.roots:
-            paths = self.graph.shortest_paths([root])
-            if any(wanted(s) for s, p in paths.items() if len(p) <= self.max_path):
+            offered = self.options.get(root, {})
+            paths = self.graph.shortest_paths([root], avoid=avoid)
+            if any(wanted(s) for s, p in paths.items()
+                   if len(p) <= self.max_path and (not p or p[0].candidate in offered)):
                 return True
         return False
+
+    def _unreliable_names(self) -> set[str]:
+        return {name for (_, name), n in self.unreliable.items() if n >= 2}
 
     def _pick(self, pool: list[Candidate]) -> Candidate:
         """Elements that just appeared (a menu's items) first; members of big same-role groups (keypads, list
@@ -277,8 +309,7 @@ class GraphExplorer:
     def _plan_to(self, state: str, wanted: Callable[[str], list[str]], here: dict[str, Candidate]) -> bool:
         """Set `_plan` to the shortest known path from `state` to a state where `wanted(state)` is non-empty and
         whose first action exists on the current screen."""
-        avoid = {name for (_, name), n in self.unreliable.items() if n >= 2}
-        paths = self.graph.shortest_paths([state], avoid=avoid)
+        paths = self.graph.shortest_paths([state], avoid=self._unreliable_names())
         best: list[Edge] | None = None
         for target, path in paths.items():
             if (path and len(path) <= self.max_path and path[0].candidate in here and wanted(target)
@@ -286,3 +317,11 @@ class GraphExplorer:
                 best = path
         self._plan = list(best) if best else []
         return bool(best)
+
+
+def _types_what_is_there(candidate: Candidate, tree: UITree) -> bool:
+    """A typing action whose text the field already holds: it would change nothing."""
+    if candidate.kind != "type":
+        return False
+    element = action_target(candidate.action, tree)
+    return element is not None and element.text.strip() == str(candidate.action.get("text", "")).strip()

@@ -7,7 +7,9 @@ Templates (all grounded in screens the explorer reached, with the shortest known
 - compute (feature-composition / feature-repetition / information-retrieval): on a screen with a digit keypad,
   compute a value; the expected result is worked out here, independently of the app.
 Every proposed task is replayed from reset on the real env and kept only if its check fails right after reset
-(the task asks for something) and passes after the witness (the task is feasible). Ids hash (env_id,
+(the task asks for something) and passes after the witness (the task is feasible), then replayed again exactly
+as stored, where every stored element id must still name the element it was recorded on (see `replay`: a
+witness whose ids only work when the tree happens to come out the same is dropped). Ids hash (env_id,
 instruction), so the same task gets the same id in every run.
 """
 
@@ -108,7 +110,8 @@ class GraphTaskGenerator:
             seed = int(task.params.get("seed", 0))
             result = replay_witness(self.env, task, verifier, seed=seed)
             if result.passed:
-                # The stored witness must replay as stored, again: a task that passes only once is nondeterministic.
+                # The stored witness must replay as stored, again, its ids naming the same elements: a task that
+                # passes only once, or only because a shifted id happened to land on a look-alike, is luck.
                 stored = Task.from_dict({**task.to_dict(), "witness": result.witness})
                 again = replay_witness(self.env, stored, verifier, seed=seed, resolve_targets=False)
                 if not again.passed:

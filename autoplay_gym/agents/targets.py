@@ -37,11 +37,13 @@ def element_name(element: UIElement) -> str:
 
 
 def visible_ids(tree: UITree, screen: tuple[int, int] | None = None) -> set[int]:
-    """Ids of elements that are plausibly on screen: they and every ancestor have an area, and their centre lies
-    inside their top-level window (and the screen, when its size is given).
+    """Ids of elements that are plausibly on screen: they and every ancestor have an area, their centre lies
+    inside their top-level window (and the screen, when its size is given), and no later top-level window
+    covers that centre.
 
     Without this, an explorer keeps clicking the ghosts of closed menus, whose stale extents point at whatever
-    is drawn there now.
+    is drawn there now, and the main window's buttons under a dialog (GTK4's Save As dialog covers the text
+    editor's header bar: a click there lands in the dialog's name field).
     """
     out: set[int] = set()
     window_of: dict[int, UIElement] = {}
@@ -58,7 +60,27 @@ def visible_ids(tree: UITree, screen: tuple[int, int] | None = None) -> set[int]
         if screen is not None and not (0 <= cx < screen[0] and 0 <= cy < screen[1]):
             continue
         out.add(e.id)
-    return out
+    return out - _covered(tree, out, window_of)
+
+
+def _covered(tree: UITree, shown: set[int], window_of: dict[int, UIElement]) -> set[int]:
+    """Shown elements inside a window whose centre lies under a later, shown, titled top-level window (backends
+    list windows in the order they were mapped; with no window manager to raise an older one, a later window is
+    on top).
+    Untitled top-level leftovers (a dialog's husk for a moment after it closed) do not count as covering."""
+    covers = [e for e in tree if e.parent is None and e.id in shown and (e.role in WINDOW_ROLES or e.text.strip())]
+    if len(covers) < 2:
+        return set()
+    rank = {w.id: i for i, w in enumerate(covers)}
+    hidden = set()
+    for e in tree:
+        window = window_of.get(e.id)
+        if e.parent is None or e.id not in shown or window is None or window.id not in rank or e.bounds is None:
+            continue  # a window under a dialog is still open: only what it holds is out of reach
+        cx, cy = e.bounds.center
+        if any(w.bounds is not None and w.bounds.contains(cx, cy) for w in covers[rank[window.id] + 1:]):
+            hidden.add(e.id)
+    return hidden
 
 
 def is_exit_control(element: UIElement) -> bool:

@@ -61,10 +61,11 @@ def distinguishing(tree: UITree, baseline: UITree, limit: int = 2) -> list[UIEle
 
 
 def new_windows(tree: UITree, baseline: UITree) -> list[UIElement]:
-    """Titled windows the baseline does not have: none of its windows of that role has the same title or the
-    same place (a main window whose title follows the document is not a new window; a dialog is)."""
-    old = windows(baseline)
-    return [w for w in windows(tree) if w.text.strip() and not any(
+    """Titled, shown windows the baseline does not have: none of its windows of that role has the same title or
+    the same place (a main window whose title follows the document is not a new window; a dialog is; a closed
+    dialog that the toolkit keeps in the tree without a place on screen is none)."""
+    old, shown = windows(baseline), visible_ids(tree)
+    return [w for w in windows(tree) if w.id in shown and w.text.strip() and not any(
         o.text == w.text or (o.role == w.role and o.bounds == w.bounds) for o in old)]
 
 

@@ -31,6 +31,10 @@ CONTENT_ROLES = frozenset(
 ROW_ROLES = frozenset({"list item", "table row", "table cell", "tree item", "row"})
 LIST_ROLES = frozenset({"list", "list box", "table", "tree", "tree table", "recycler view"})
 WINDOW_ROLES = frozenset({"frame", "window"})
+# Roles that decorate or report progress: they never make a screen different.
+DECORATION_ROLES = frozenset({"separator", "progress bar"})
+# Containers that only lay out children: empty and unnamed, they show nothing.
+LAYOUT_ROLES = frozenset({"filler", "panel"})
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
 
@@ -232,25 +236,21 @@ class UITree:
     def signature(self) -> str:
         """A structural hash that ignores volatile text, for counting distinct screens.
 
-        Dropped: text in content roles (labels, entries, documents), main-window titles (they name the open
-        document), and digits everywhere. Runs of same-shaped rows in a list, table or tree collapse to one,
-        so a list that grew or a display showing another number is the same screen, while a new dialog,
-        page or control, or a button whose label changed (Play -> Pause), is a new one.
+        Two snapshots get the same signature when they show the same controls in the same nesting, whatever
+        the content. So the hash leaves out:
+        - text in content roles (labels, entries, documents), main-window titles (they name the open
+          document), and digits everywhere: a display showing another number is the same screen;
+        - decoration and transient status: separators, progress bars (gnome-text-editor shows one while a
+          document loads, and whether it is still there depends on timing), and empty layout containers (an
+          unnamed filler or panel with nothing in it, such as the husk GTK4 keeps of a closed popover);
+        - repetition: consecutive identical sibling subtrees count once (a header whose title grew a "•"
+          modified marker and a subtitle, a tab bar with one more tab), and consecutive rows of a list,
+          table or tree collapse to the first, with everything inside them, so a list that grew is the same
+          screen.
+        Focus is ignored. A new dialog, page, menu or control, a control that appeared or vanished, a check box
+        that flipped, or a button whose label changed (Play -> Pause) is a new screen.
         """
-        tokens = []
-        previous_by_parent: dict[int | None, tuple] = {}
-        for e in self.elements:
-            volatile = e.editable or e.role in CONTENT_ROLES or (e.role in WINDOW_ROLES and e.depth == 0)
-            name = "" if volatile else _normalise_name(e.text)
-            token = (e.depth, e.role, e.resource_id, name, e.checkable, e.checked, e.selected, e.enabled)
-            parent_role = self.elements[e.parent].role if e.parent is not None and e.parent < len(self) else ""
-            if e.role in ROW_ROLES or parent_role in LIST_ROLES:
-                row_shape = (e.depth, e.role, e.resource_id)
-                if previous_by_parent.get(e.parent) == row_shape and not e.checkable:
-                    continue
-                previous_by_parent[e.parent] = row_shape
-            tokens.append(token)
-        return hashlib.blake2b(repr(tokens).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+        return hashlib.blake2b(b"".join(_shapes(self.elements)), digest_size=12).hexdigest()
 
     def diff(self, other: "UITree") -> TreeDiff:
         """Changes from `self` (before) to `other` (after), pairing elements by their structural path."""
@@ -265,6 +265,63 @@ class UITree:
                 result.changed.append((old, element))
         result.removed = [e for key, e in before.items() if key not in after]
         return result
+
+
+def _token(e: UIElement) -> tuple:
+    """What one element contributes to the signature, before nesting."""
+    volatile = e.editable or e.role in CONTENT_ROLES or (e.role in WINDOW_ROLES and e.depth == 0)
+    name = "" if volatile else _normalise_name(e.text)
+    return (e.role, e.resource_id, name, e.checkable, e.checked, e.selected, e.enabled)
+
+
+def _is_row(e: UIElement, parent: UIElement | None) -> bool:
+    return (e.role in ROW_ROLES or (parent is not None and parent.role in LIST_ROLES)) and not e.checkable
+
+
+def _shapes(elements: list[UIElement]) -> list[bytes]:
+    """The hashes of the top-level subtrees, each folding its element's token with its kept children's hashes.
+
+    Elements come parents first (every backend lists them depth-first), so one pass from the end sees every
+    child before its parent. A parent missing from the list makes its child a top-level subtree."""
+    by_id = {e.id: e for e in elements}
+    kids: dict[int | None, list[tuple[UIElement, bytes]]] = {}
+    for e in reversed(elements):
+        children = kids.pop(e.id, [])
+        children.reverse()
+        if e.role in DECORATION_ROLES or (e.role in LAYOUT_ROLES and not children and not e.actionable
+                                           and not e.text and not e.description):
+            continue
+        parent = by_id.get(e.parent) if e.parent is not None else None
+        kids.setdefault(e.parent if parent is not None else None, []).append((e, _fold(e, children)))
+    top = kids.pop(None, [])
+    top.reverse()
+    for stray in kids.values():  # children listed before their parent (not depth-first): keep them anyway
+        top.extend(reversed(stray))
+    return _collapse(top, None)
+
+
+def _fold(e: UIElement, children: list[tuple[UIElement, bytes]]) -> bytes:
+    h = hashlib.blake2b(repr(_token(e)).encode("utf-8", "surrogatepass"), digest_size=12)
+    for shape in _collapse(children, e):
+        h.update(shape)
+    return h.digest()
+
+
+def _collapse(children: list[tuple[UIElement, bytes]], parent: UIElement | None) -> list[bytes]:
+    """Children's shapes with repeats dropped: a subtree identical to the previous kept sibling, and a row
+    shaped like the previous kept row of the same parent (whatever its content)."""
+    out: list[bytes] = []
+    last_row: tuple | None = None
+    for child, shape in children:
+        if out and out[-1] == shape:
+            continue
+        if _is_row(child, parent):
+            row = (child.role, child.resource_id)
+            if row == last_row:
+                continue
+            last_row = row
+        out.append(shape)
+    return out
 
 
 def astuple_fast(element: UIElement) -> tuple:

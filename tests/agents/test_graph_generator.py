@@ -1,9 +1,10 @@
 """Model-free task generation end to end on the real Calculator and TextEditor: explore with the GraphExplorer,
 generate tasks from the graph, and replay witnesses from reset on the real app.
 
-Every kept task has already been replayed once by the generator (it keeps only tasks whose check fails after
-reset and passes after the witness); here a sample of them is replayed again, independently, through TaskEnv
-with the model-free ReplayExecutor, using the witness exactly as stored (no re-resolution of element ids).
+Every kept task has already been replayed twice by the generator (it keeps only tasks whose check fails after
+reset and passes after the witness, re-resolving element ids once and then exactly as stored); here a sample of
+them is replayed again, independently, through TaskEnv with the model-free ReplayExecutor, using the witness
+exactly as stored (no re-resolution of element ids), with the executor's settling waits between actions.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ APPS = {
     "AutoPlay-Ubuntu-TextEditor": (160, None),
 }
 RECHECKED = 8
+MAX_STEPS = 50  # the envs' own step limit: a witness of at most 8 actions, each after a few settling waits
 
 
 @pytest.fixture(scope="module", params=sorted(APPS))
@@ -81,24 +83,27 @@ def test_the_generator_dropped_what_does_not_replay(generated):
 def test_stored_witnesses_replay_through_task_env(generated, tmp_path, request):
     env_id, env, tasks, _ = generated
     if "TextEditor" in env_id:
-        # Known bug, open: some TextEditor tasks that passed two replays inside the generator (one re-resolving
-        # element ids, one exactly as stored) fail a third replay here, e.g. typing into a spin button of the
-        # Preferences window (libadwaita); the failure is timing-dependent and not yet understood.
-        request.applymarker(pytest.mark.xfail(reason="nondeterministic replays in TextEditor's Preferences", strict=False))
+        # Was failing one replay in a few (Preferences spin buttons, Save As): fixed by the executor's settling
+        # waits and by dropping tasks whose witness touches unstable elements. It passed every run since
+        # (2026-11-22, on a loaded machine); non-strict until CI has confirmed it over many runs.
+        request.applymarker(pytest.mark.xfail(reason="TextEditor replays: fixed, not yet confirmed in CI", strict=False))
     sample = sorted(tasks, key=lambda t: (t.category, t.guideline, t.id))[:: max(1, len(tasks) // RECHECKED)]
     TaskSet(tasks).save(tmp_path / "tasks.jsonl")
-    task_env = TaskEnv(env, str(tmp_path / "tasks.jsonl"), ProgrammaticVerifier(), max_steps=30)
+    task_env = TaskEnv(env, str(tmp_path / "tasks.jsonl"), ProgrammaticVerifier(), max_steps=MAX_STEPS)
     for task in sample[:RECHECKED]:
-        executor = ReplayExecutor(task.witness)
+        executor = ReplayExecutor(task.witness)  # as stored: no element descriptors to re-resolve ids with
         obs, info = task_env.reset(options={"task_id": task.id})
         executor.reset(obs["instruction"])
-        reward, verdict = 0.0, None
-        for _ in range(len(task.witness) + 1):
-            obs, reward, terminated, truncated, info = task_env.step(executor.act(obs, info))
+        reward, verdict, actions = 0.0, None, []
+        for _ in range(MAX_STEPS):
+            action = executor.act(obs, info)
+            actions.append(action)
+            obs, reward, terminated, truncated, info = task_env.step(action)
             assert info["action_error"] is None, (task.instruction, info["action_error"])
             if terminated or truncated:
                 verdict = info["verdict"]
                 break
+        assert [a for a in actions if a["type"] not in ("wait", "done")] == task.witness  # waits only settle
         assert verdict is not None and reward == 1.0, (task.instruction, verdict)
 
 

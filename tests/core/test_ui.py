@@ -61,3 +61,68 @@ def test_round_trip_and_queries():
     assert tree.children(3) == tree.elements[4:]
     cut = UITree(tree.elements[:2], truncated=True, total_nodes=7)
     assert cut.to_text().endswith("tree cut at 2 of 7 elements")
+
+
+
+Node = tuple  # (role, text, [child nodes])
+
+
+def _window(*children: Node) -> UITree:
+    """A frame holding `children` (nested (role, text, [children]) tuples), listed depth-first."""
+    elements: list[UIElement] = []
+
+    def add(node: Node, parent: int | None, depth: int) -> None:
+        role, text, kids = node
+        index = len(elements)
+        elements.append(UIElement(index, role, text, depth=depth, parent=parent, clickable=role == "push button",
+                                  bounds=Bounds(0, 0, 600, 400)))
+        for kid in kids:
+            add(kid, index, depth + 1)
+
+    add(("frame", "Editor", list(children)), None, 0)
+    return UITree(elements)
+
+
+MENU = ("push button", "Menu", [])
+TAB = ("filler", "", [("label", "Untitled", []), ("push button", "", [])])
+
+
+def _tab_bar(tabs: int) -> Node:
+    kids: list[Node] = []
+    for _ in range(tabs):
+        kids += [("separator", "", []), TAB]
+    return ("scroll pane", "", kids)
+
+
+def test_signature_ignores_repeats_decoration_and_status():
+    plain = _window(MENU, ("label", "Untitled", []))
+    modified = _window(MENU, ("label", "•", []), ("label", "Untitled", []), ("label", "Draft", []))
+    assert plain.signature() == modified.signature()  # a header's text grew a marker and a subtitle
+    assert _window(MENU, _tab_bar(2)).signature() == _window(MENU, _tab_bar(3)).signature()  # one more tab
+    assert _window(MENU).signature() != _window(MENU, _tab_bar(2)).signature()  # a tab bar that appeared is new
+    page = ("filler", "Page", [("text", "", [])])
+    loading = ("filler", "Page", [("text", "", []), ("progress bar", "", [])])
+    assert _window(MENU, page).signature() == _window(MENU, loading).signature()  # gone after a while
+    husk = ("filler", "", [])  # what GTK4 keeps of a closed popover
+    assert _window(MENU, husk).signature() == _window(MENU).signature()
+    assert _window(MENU, ("filler", "Popover", [])).signature() != _window(MENU).signature()
+
+
+def test_signature_still_tells_controls_apart():
+    base = _window(MENU, ("check box", "Wrap", []))
+    assert base.signature() != _window(MENU, ("check box", "Wrap", []), ("push button", "Save", [])).signature()
+    assert base.signature() != _window(("push button", "View", []), ("check box", "Wrap", [])).signature()
+    unchecked = UITree([replace(e, checkable=e.role == "check box") for e in base])
+    checked = UITree([replace(e, checked=True) if e.checkable else e for e in unchecked])
+    assert unchecked.signature() != checked.signature()
+    keypad = [("push button", str(d), []) for d in range(10)]
+    assert _window(*keypad).signature() != _window(*keypad, MENU).signature()
+
+
+def test_a_longer_list_with_rich_rows_is_the_same_screen():
+    def listing(rows: int) -> UITree:
+        row = ("list item", "file.txt", [("label", "file.txt", []), ("image", "", [])])
+        return _window(("list", "", [row] * rows))
+
+    assert listing(2).signature() == listing(9).signature()
+    assert listing(0).signature() != listing(1).signature()

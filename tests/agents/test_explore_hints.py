@@ -1,0 +1,51 @@
+"""The graph explorer's predictions, on hand-made graphs: inert families and modal overlays."""
+
+from __future__ import annotations
+
+from autoplay_gym.agents.explore_hints import InertFamilies, dismissals, overlay_base
+from autoplay_gym.agents.ui_graph import ExplorationGraph
+
+
+def test_two_inert_siblings_make_the_rest_of_their_family_presumed_inert():
+    inert = InertFamilies()
+    rows = {f"click:list item|Row {i}||#0": "list|Stats||>list item" for i in range(5)}
+    inert.note_options("props", {**rows, "click:push button|Close||#0": ""})
+    names = sorted(rows)
+    inert.record("props", names[0], changed=False)
+    assert not inert.presumed_inert("props", names[2])
+    inert.record("props", names[1], changed=True)  # a member that did something does not count
+    assert not inert.presumed_inert("props", names[2])
+    inert.record("props", names[3], changed=False)
+    assert inert.presumed_inert("props", names[2]) and not inert.presumed_inert("other", names[2])
+    assert not inert.presumed_inert("props", "click:push button|Close||#0")  # not in a family
+
+
+def _graph(edges: list[tuple[str, str, str]]) -> ExplorationGraph:
+    graph = ExplorationGraph()
+    for source, name, target in edges:
+        graph.add_edge(source, target, {"type": "click"}, None, name)
+    return graph
+
+
+MAIN = {"click:Menu": "m", "click:View": "v", "click:Open": "o", "type:doc": "d", "back": None}
+
+
+def test_an_overlay_that_outside_clicks_dismissed_is_predicted_to_dismiss_again():
+    options = {"main": MAIN, "popover": {**MAIN, "click:Recent": "r"}}
+    graph = _graph([("main", "click:Open", "popover"), ("popover", "back", "main"), ("popover", "click:View", "main")])
+    assert overlay_base(graph, options, "popover") is None  # one outside click is no evidence yet (back is none)
+    graph = _graph([("popover", "click:View", "main"), ("popover", "click:Menu", "main")])
+    assert overlay_base(graph, options, "popover") == "main"
+    assert dismissals(graph, options, "popover") == set(MAIN)  # its own "Recent" item stays worth a try
+    assert dismissals(graph, options, "main") == set()
+
+
+def test_a_panel_that_stays_open_is_no_overlay():
+    options = {"main": MAIN, "search": {**MAIN, "type:find": "f", "click:Close search": "c"},
+               "menu over search": {**MAIN, "type:find": "f", "click:Close search": "c", "click:Save": "s"}}
+    graph = _graph([("search", "click:Close search", "main"), ("search", "back", "main"),
+                    ("search", "click:Menu", "menu over search")])
+    assert overlay_base(graph, options, "search") is None  # it was left only by its own controls
+    different = {"main": MAIN, "dialog": {"click:OK": "k", "back": None}}
+    graph = _graph([("dialog", "click:OK", "main"), ("dialog", "back", "main")])
+    assert overlay_base(graph, different, "dialog") is None  # the screen underneath is not part of it
