@@ -84,8 +84,8 @@ def test_stored_witnesses_replay_through_task_env(generated, tmp_path, request):
     env_id, env, tasks, _ = generated
     if "TextEditor" in env_id:
         # Was failing one replay in a few (Preferences spin buttons, Save As): fixed by the executor's settling
-        # waits and by dropping tasks whose witness touches unstable elements. It passed every run since
-        # (2026-11-22, on a loaded machine); non-strict until CI has confirmed it over many runs.
+        # waits, and by the generator dropping witnesses whose stored ids name other elements on a second
+        # replay. It passed its full runs since (2026-11-22, loaded machine); non-strict until CI confirms it.
         request.applymarker(pytest.mark.xfail(reason="TextEditor replays: fixed, not yet confirmed in CI", strict=False))
     sample = sorted(tasks, key=lambda t: (t.category, t.guideline, t.id))[:: max(1, len(tasks) // RECHECKED)]
     TaskSet(tasks).save(tmp_path / "tasks.jsonl")
