@@ -50,12 +50,15 @@ def task_id(env_id: str, instruction: str) -> str:
 class GraphTaskGenerator:
     """`generate(graph, trajectories)` proposes tasks and keeps those whose witness replays on `env`.
 
-    `stats` says how many were proposed, kept and dropped (and why), per category.
+    Proposals are replayed in turns across (category, guideline), shortest witness first within each, so a
+    `max_tasks` budget still yields a mix. `stats` says how many were proposed, kept, dropped (and why) and left
+    unreplayed because the budget was reached, per category.
     """
 
     def __init__(self, env: Any = None, *, env_id: str = "", seed: int = 0, values: Iterable[str] = FIELD_VALUES,
                  values_per_field: int = 5, computations: int = 12, max_witness: int = 8,
-                 max_per_category: int | None = None, progress: Callable[[str], None] | None = None) -> None:
+                 max_per_category: int | None = None, max_tasks: int | None = None,
+                 progress: Callable[[str], None] | None = None) -> None:
         self.env = env
         self.env_id = env_id
         self.seed = seed
@@ -64,6 +67,8 @@ class GraphTaskGenerator:
         self.computations = computations
         self.max_witness = max_witness
         self.max_per_category = max_per_category
+        # Stop replaying once this many tasks are kept: replays are what generation costs (seconds each).
+        self.max_tasks = max_tasks
         self.progress = progress
         self.stats: dict[str, Any] = {}
         self.rejected: list[dict[str, Any]] = []  # the tasks validate() dropped, with why
@@ -99,7 +104,11 @@ class GraphTaskGenerator:
         return self._limited(list(found.values()))
 
     def validate(self, tasks: list[Task]) -> list[Task]:
-        """Replay every task's witness from reset; keep the ones that prove feasible and non-trivial."""
+        """Replay every task's witness from reset; keep the ones that prove feasible and non-trivial.
+
+        With `max_tasks`, stops once that many are kept; the rest count as `unreplayed` in `stats`.
+        """
+        tasks = _interleaved(tasks)
         verifier = ProgrammaticVerifier(self.env)
         self.rejected = []
         kept: list[Task] = []
@@ -107,6 +116,8 @@ class GraphTaskGenerator:
         started = time.monotonic()
         by_category: dict[str, list[int]] = {}
         for number, task in enumerate(tasks, 1):
+            if self.max_tasks is not None and len(kept) >= self.max_tasks:
+                break
             seed = int(task.params.get("seed", 0))
             result = replay_witness(self.env, task, verifier, seed=seed)
             if result.passed:
@@ -132,6 +143,7 @@ class GraphTaskGenerator:
                 self.progress(f"replayed {number}/{len(tasks)}: {'kept' if result.passed else 'dropped'} "
                               f"{task.instruction!r}")
         self.stats = {"proposed": len(tasks), "kept": len(kept), "dropped": dropped,
+                      "unreplayed": len(tasks) - len(kept) - len(self.rejected),
                       "by_category": {k: {"proposed": v[0], "kept": v[1]} for k, v in by_category.items()},
                       "seconds": round(time.monotonic() - started, 1)}
         return kept
@@ -242,6 +254,15 @@ class GraphTaskGenerator:
                 counts[slot] = counts.get(slot, 0) + 1
                 out.append(task)
         return out
+
+
+def _interleaved(tasks: list[Task]) -> list[Task]:
+    """One task per (category, guideline) in turn, each slot shortest witness first (cheapest, likeliest to replay)."""
+    slots: dict[tuple[str, str], list[Task]] = {}
+    for task in sorted(tasks, key=lambda t: (len(t.witness or []), t.id)):
+        slots.setdefault((task.category, task.guideline), []).append(task)
+    queues = [slots[k] for k in sorted(slots)]
+    return [q[i] for i in range(max(map(len, queues), default=0)) for q in queues if i < len(q)]
 
 
 def _ends_with_typing(path: list[Edge]) -> bool:
