@@ -16,8 +16,10 @@ are sent pipelined with bounded concurrency. Toolkit quirks handled:
   LibreOffice's extents, GTK2's open menus and Chromium's unmapped popup frames.
 - An app's nodes are reused while it sends no AT-SPI event (GTK4 excepted, whose lazy cache changes silently).
   GTK3 and Gecko name every node they change, so after an event only the named nodes are read again
-  (`changes.py`); other toolkits, a change of structure, or a node shown or hidden, get a full read. Extents
-  and text are read every time. (`backend.py` skips even that while nothing is drawn and no event arrives.)
+  (`changes.py`); LibreOffice changes some shown controls silently, so the states of every shown node are
+  read too (a third of its ~125 ms GetItems, which lists every closed menu's items); other toolkits, a change
+  of structure, or a node shown or hidden, get a full read. Extents and text are read where something was drawn
+  or an event named the node. (`backend.py` skips even that while nothing is drawn and no event arrives.)
 D-Bus object paths never leave this module: GTK4 paths carry per-launch UUIDs.
 """
 
@@ -102,6 +104,7 @@ MANAGES_DESCENDANTS = _bit("manages-descendants")
 WALK_CHILD_LIMIT = 1000
 UNCACHED_BUDGET = 3000  # nodes read one by one per app and snapshot, when the toolkit's cache lacks them
 OFFSCREEN = -(2**31)  # GTK3 places unmapped widgets (closed menus, hidden bars) at INT_MIN
+UNKNOWN_COUNT = -1  # LibreOffice's cache gives a menu's child count as -1; asked directly, it answers the count
 
 
 @dataclass
@@ -146,11 +149,19 @@ class AppInfo:
         """Toolkits whose events name every node they change, so a read can be patched node by node.
 
         Checked step by step against full reads under random actions: GTK3 apps and Gecko agree every time.
-        GTK2 re-reads lose menu items' descriptions, Qt 5 and Chromium leave focus and whole popups unannounced,
-        and LibreOffice enables sidebar controls silently: those are read again in full after any event.
+        GTK2 re-reads lose menu items' descriptions, Qt 5 and Chromium leave focus and whole popups unannounced:
+        those are read again in full after any event. LibreOffice is in between (`rereads_shown`).
         """
-        gtk3 = self.toolkit.upper() == "GTK" and self.version.startswith("3.") and self.name != quirks.LIBREOFFICE_APP
+        gtk3 = self.toolkit.upper() == "GTK" and self.version.startswith("3.") and not self.rereads_shown
         return gtk3 or self.toolkit == "Gecko"
+
+    @property
+    def rereads_shown(self) -> bool:
+        """LibreOffice changes shown nodes silently (Impress enables sidebar controls without an event) but
+        announces new windows and children: after an event, every shown node of the last read is read again
+        and compared, which costs a third of its full read (GetItems lists 1,100-1,900 nodes, mostly closed
+        menus' items, in ~125 ms)."""
+        return self.name == quirks.LIBREOFFICE_APP
 
     @property
     def shown(self) -> int:
@@ -208,6 +219,7 @@ class AtspiTree:
         # GetItems alone costs ~125 ms, Gecko's uncached walk ~50 ms, GIMP's and Qt's 40-70 ms.
         self._changes: dict[str, Changes] = {}
         self._nodes_memo: dict[str, list[tuple]] = {}
+        self._read_afresh: dict[str, set[str]] = {}  # per app: paths below managing nodes, read every snapshot
         self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
         # and no event named them (see damage.py)
@@ -309,6 +321,7 @@ class AtspiTree:
     def forget(self) -> None:
         """Drop every memo of earlier reads: the next snapshot reads every node, extent and text again."""
         self._nodes_memo.clear()
+        self._read_afresh.clear()
         self._fills.clear()
 
     # --- snapshot ---------------------------------------------------------------------------------------------
@@ -372,6 +385,7 @@ class AtspiTree:
             roots = await self._nodes(bus_name, changes)
             # children of nodes that manage their descendants (Calc's 2^34 cells) that were left out
             omitted = await quirks.expand_managed(self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT)
+            self._read_afresh[bus_name] = quirks.managed_paths(roots, app.shown)
             await quirks.find_gtk_islands(self._call, bus_name, app, roots)
             await quirks.show_open_gtk2_menus(self._call, bus_name, app, roots)
             kept = _visible_preorder(roots, max_nodes - count, app.shown)
@@ -441,7 +455,7 @@ class AtspiTree:
             return {}
         nodes = {}
         for (_, path), _app, (_, parent), index, count, ifaces, name, role, desc, states in reply.body[0]:
-            bits = states[0] | (states[1] << 32) if len(states) > 1 else (states[0] if states else 0)
+            bits = _state_bits(states)
             role_name = ROLE_NAMES[role] if 0 <= role < len(ROLE_NAMES) else "unknown"
             nodes[path] = RawNode(path, parent, index, count, ifaces, name, role_name, desc, bits)
         return nodes
@@ -451,7 +465,8 @@ class AtspiTree:
         since, or a full read (cache, plus a walk where the cache is incomplete)."""
         memo = self._nodes_memo.get(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
-        patchable = not changes or (app.announces_changes and not changes.full and not changes.too_many)
+        patchable = not changes or (app.announces_changes and not changes.too_many) or app.rereads_shown
+        patchable = patchable and not changes.full
         nodes: dict[str, RawNode] | None = None
         if memo is not None and patchable:
             nodes = {row[0]: RawNode(*row) for row in memo}
@@ -527,26 +542,41 @@ class AtspiTree:
             nodes.update((f.path, RawNode(*f)) for f in found)
 
     async def _apply_changes(self, bus_name: str, nodes: dict[str, RawNode], changes: Changes, app: AppInfo) -> bool:
-        """Update the last read in place with what the app announced: re-read the announced nodes. False when
-        that is not enough: a node the last read lacks was named, a node was shown or hidden (its
+        """Update the last read in place with what the app announced: re-read the announced nodes (on
+        LibreOffice, also the states of every shown node and of the hidden children of shown containers). False
+        when that is not enough: a node the last read lacks was named, a node was shown or hidden (its
         descendants' states change unannounced), or a node's child count changed."""
-        if not changes.nodes <= nodes.keys() | {ROOT_PATH}:
+        if not changes.nodes <= nodes.keys() | {ROOT_PATH} | self._read_afresh.get(bus_name, set()):
             return False  # news of a node the last read never saw: that read is missing a part
         reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo, CONCURRENCY)
-        reread = set(changes.nodes)
+        reread = changes.nodes & nodes.keys()  # the rest sit below managing nodes, which are read afresh
         reread.update(p for p, n in nodes.items() if n.parent in changes.child_states and n.parent != p)
         if changes.focus:
             reread.update(p for p, n in nodes.items() if n.states & FOCUSED)
-        reread = sorted(p for p in reread if p != ROOT_PATH)
-        found = await asyncio.gather(
-            *(reader.describe(p, nodes[p].parent, nodes[p].index, app.shown) for p in reread)
+        reread.discard(ROOT_PATH)
+        unnamed = sorted(_shown_and_their_children(nodes, app.shown) - reread) if app.rereads_shown else []
+        for path in reread:  # a path's role and interfaces never change: no need to ask
+            reader.memo.setdefault(path, (nodes[path].role, nodes[path].interfaces))
+        named = sorted(reread)
+        found, states = await asyncio.gather(
+            asyncio.gather(*(reader.describe(p, nodes[p].parent, nodes[p].index, app.shown) for p in named)),
+            asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in unnamed)),
         )
-        for path, fresh in zip(reread, found):
+        for path, fresh in zip(named, found):
             if fresh is None or (fresh.states ^ nodes[path].states) & app.shown:
                 return False  # it died between the event and now, or was shown or hidden
-            if fresh.states & app.shown and fresh.child_count != nodes[path].child_count:
+            if nodes[path].child_count == UNKNOWN_COUNT:
+                fresh = fresh._replace(child_count=UNKNOWN_COUNT)  # what a full read would say again
+            elif fresh.states & app.shown and fresh.child_count != nodes[path].child_count:
                 return False  # its children changed unannounced (Gecko loading a document)
             nodes[path] = RawNode(*fresh)
+        for path, reply in zip(unnamed, states):
+            if reply is None or reply.message_type == MessageType.ERROR or not reply.body:
+                return False
+            bits = _state_bits(reply.body[0])
+            if (bits ^ nodes[path].states) & app.shown:
+                return False
+            nodes[path].states = bits  # enabled, checked, selected... changed silently
         return True
 
     async def _fill(
@@ -600,6 +630,19 @@ def _reusable_fills(
         return None if overlaps((x, y, w, h + slack), damaged) else fill
 
     return reusable
+
+
+def _state_bits(words: list[int]) -> int:
+    """AT-SPI's state set (two 32-bit words) as one int."""
+    return (words[0] | (words[1] << 32)) if len(words) > 1 else (words[0] if words else 0)
+
+
+def _shown_and_their_children(nodes: dict[str, RawNode], shown: int) -> set[str]:
+    """The shown nodes, and the hidden children of shown nodes that are no menus (a closed menu's items stay
+    hidden until it opens, which brings a new window and a full read)."""
+    parents = {p for p, n in nodes.items() if n.states & shown}
+    open_to = parents - {p for p in parents if nodes[p].role == "menu"}
+    return parents | {p for p, n in nodes.items() if n.parent in open_to}
 
 
 def _sibling_order(node: RawNode) -> tuple[int, int, str]:

@@ -171,6 +171,18 @@ def managing_nodes(roots: list[RawNode], shown: int) -> list[RawNode]:
     return out
 
 
+def managed_paths(roots: list[RawNode], shown: int) -> set[str]:
+    """Paths of the nodes below showing managing nodes: `expand_managed` reads them afresh every snapshot, so
+    an event naming one needs no patching of the last read."""
+    out: set[str] = set()
+    stack = [child for node in managing_nodes(roots, shown) for child in node.children]
+    while stack:
+        node = stack.pop()
+        out.add(node.path)
+        stack.extend(node.children)
+    return out
+
+
 async def expand_managed(
     call: Call, bus_name: str, app: AppInfo, roots: list[RawNode], make_node: Callable[..., RawNode], child_limit: int
 ) -> int:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.envs.ubuntu.apps import media
-from tests.envs.ubuntu.apps.support import app_env, named, step_ok, strict_check_env, wait_until
+from tests.envs.ubuntu.apps.support import (
+    app_env,
+    assert_patched_reads_match_full_reads,
+    named,
+    step_ok,
+    strict_check_env,
+    wait_until,
+)
 
 pytestmark = pytest.mark.heavy
 
@@ -59,3 +66,18 @@ def test_csv_opens_without_the_import_dialog(calc):
     calc.reset(options={"files": {"data.csv": "city,people\nLyon,3\n"}, "open": "data.csv"})
     assert not any(e.role == "dialog" for e in calc.tree)
     assert {"A1": "city", "B2": "3"}.items() <= cells(calc.tree).items()
+
+
+def test_patched_reads_match_full_reads(calc):
+    """LibreOffice changes shown controls silently: after an event every shown node is read again (not the
+    1,100-1,900 nodes of GetItems) and the result must equal a full read."""
+    calc.reset(options=OPEN_ODS)
+    c2 = next(e for e in calc.tree if e.role == "table cell" and e.description == "C2")
+    bold = next(e for e in calc.tree if e.role == "toggle button" and e.text == "Bold")
+    patched = assert_patched_reads_match_full_reads(calc, [
+        {"type": "click", "element": c2.id},
+        {"type": "type", "text": "=B2*14\n"},
+        {"type": "click", "element": bold.id},
+        {"type": "key", "key": "Up"},
+    ])
+    assert patched > 0

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.envs.ubuntu.apps import media
-from tests.envs.ubuntu.apps.support import app_env, named, step_ok, strict_check_env, wait_until
+from tests.envs.ubuntu.apps.support import (
+    app_env,
+    assert_patched_reads_match_full_reads,
+    named,
+    step_ok,
+    strict_check_env,
+    wait_until,
+)
 
 pytestmark = pytest.mark.heavy
 
@@ -48,3 +55,17 @@ def test_bold_button_toggles(writer):
     step_ok(writer, {"type": "click", "element": bold.id})  # hits the button only if its bounds are right
     wait_until(writer, lambda t: any(e.role == "toggle button" and e.text == "Bold" and e.checked for e in t),
                "Bold to be pressed")
+
+
+def test_patched_reads_match_full_reads(writer):
+    """Typing names paragraphs, which are read afresh every snapshot; the rest is patched, and must equal a full
+    read (Bold turns on silently)."""
+    writer.reset(seed=0)
+    bold = next(e for e in writer.tree if e.role == "toggle button" and e.text == "Bold")
+    patched = assert_patched_reads_match_full_reads(writer, [
+        {"type": "type", "text": "Patched"},
+        {"type": "click", "element": bold.id},
+        {"type": "type", "text": " and bold"},
+        {"type": "key", "key": "Home"},
+    ])
+    assert patched > 0
