@@ -2,8 +2,9 @@
 
 A DAMAGE object on the root window, at the "delta rectangles" report level, sends an event with the area each
 time a part of the screen (any window's included) not yet reported is drawn; clearing the damage starts over.
-`damaged_since_last()` drains those events after a round trip, so every drawing the server did before the call
-is counted, then clears the damage. With AT-SPI's change events this tells the observer what its last
+`damaged_since_last()` clears the damage and drains those events after a round trip, so every drawing the
+server did before the call is counted; `poll()` does the same for a waiting loop and keeps the areas for the
+next `damaged_since_last()`. With AT-SPI's change events this tells the observer what its last
 snapshot still holds: with nothing drawn and no node changed, all of it; otherwise the extents and text of the
 nodes that lie outside every drawn area and were not named by an event. Toolkits repaint what they move or
 change, and X counts a drawing request as damage even when it leaves the pixels as they were. Without the
@@ -25,6 +26,7 @@ class DamageWatch:
         self._display: xdisplay.Display | None = None
         self._damage = 0
         self._first = True
+        self._pending: list[Rect] = []  # drained by poll(), not yet reported by damaged_since_last()
         try:
             conn = xdisplay.Display(display)
         except (xerror.DisplayError, OSError):
@@ -42,33 +44,46 @@ class DamageWatch:
         return self._display is not None
 
     def damaged_since_last(self) -> list[Rect] | None:
-        """The areas drawn since the previous call ([] for none); None when unknown (the first call, no
-        DAMAGE extension, a dead display)."""
+        """The areas drawn since the previous call ([] for none), `poll()`s in between included; None when
+        unknown (the first call, no DAMAGE extension, a dead display)."""
+        if self._drain() is None:
+            return None
+        areas, self._pending = self._pending, []
+        if self._first:
+            self._first = False
+            return None
+        return [_bounding_box(areas)] if len(areas) > MAX_RECTS else areas
+
+    def poll(self) -> bool | None:
+        """Was anything drawn since the previous `poll()` or `damaged_since_last()`? None when nobody can tell.
+        The areas are kept for the next `damaged_since_last()`, so polling while waiting loses nothing."""
+        new = self._drain()
+        return None if new is None else new > 0
+
+    def _drain(self) -> int | None:
+        """Collect the damage events the server sent up to now into `_pending`, then clear the damage so a
+        redraw of the same area is reported again; how many arrived, None when the display is gone."""
         conn = self._display
         if conn is None:
             return None
         try:
+            # Clear first, then sync: a drawing before the clear already sent its event, one after it finds
+            # the area clear again and sends a new one, so none falls in between and is lost.
+            conn.damage_subtract(self._damage)
             conn.sync()  # the server has now sent the damage events of every drawing it did before this point
-            areas: list[Rect] = []
+            before = len(self._pending)
             notify = conn.extension_event.DamageNotify
             while conn.pending_events():
                 event = conn.next_event()
                 if event.type == notify:
-                    areas.append((event.area.x, event.area.y, event.area.width, event.area.height))
-            # Clearing after the check: a drawing in between is in the caller's next grab and reported next time.
-            conn.damage_subtract(self._damage)
-            conn.flush()
+                    self._pending.append((event.area.x, event.area.y, event.area.width, event.area.height))
         except (xerror.XError, xerror.ConnectionClosedError, OSError):
             self.close()
             return None
-        if self._first:
-            self._first = False
-            return None
-        if len(areas) > MAX_RECTS:
-            left, top = min(a[0] for a in areas), min(a[1] for a in areas)
-            right, bottom = max(a[0] + a[2] for a in areas), max(a[1] + a[3] for a in areas)
-            areas = [(left, top, right - left, bottom - top)]
-        return areas
+        new = len(self._pending) - before
+        if len(self._pending) > 4 * MAX_RECTS:  # a long wait on a busy screen: keep the bounding box only
+            self._pending = [_bounding_box(self._pending)]
+        return new
 
     def drawn_since_last(self) -> bool:
         """True when something was drawn since the previous call (or nobody can tell)."""
@@ -81,6 +96,12 @@ class DamageWatch:
                 conn.close()
             except Exception:  # the display may already be gone with its desktop
                 pass
+
+
+def _bounding_box(areas: list[Rect]) -> Rect:
+    left, top = min(a[0] for a in areas), min(a[1] for a in areas)
+    right, bottom = max(a[0] + a[2] for a in areas), max(a[1] + a[3] for a in areas)
+    return (left, top, right - left, bottom - top)
 
 
 def overlaps(rect: Rect, areas: list[Rect]) -> bool:

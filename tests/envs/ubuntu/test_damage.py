@@ -49,6 +49,44 @@ def test_reports_drawing_once_and_nothing_on_a_still_screen():
         desktop.close()
 
 
+def _poll_within(watch: DamageWatch, deadline: float = 5.0) -> bool:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if watch.poll():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_polling_keeps_the_areas_and_sees_every_redraw_of_the_same_area():
+    """Settling polls between observations: a poll must not eat what the next observation needs to know, and
+    drawing the same spot again must count as drawing again."""
+    desktop = Desktop((320, 240)).start()
+    try:
+        watch = DamageWatch(desktop.display)
+        watch.damaged_since_last()
+        painter = xdisplay.Display(desktop.display)
+        window = painter.screen().root.create_window(10, 10, 50, 40, 0, painter.screen().root_depth,
+                                                     background_pixel=0xFF0000)
+        window.map()
+        painter.sync()
+        gc = window.create_gc(foreground=0x00FF00)
+        assert _poll_within(watch)
+        assert watch.poll() is False  # nothing drawn since
+        for _ in range(2):
+            window.fill_rectangle(gc, 30, 25, 5, 5)  # the same spot twice: reported twice
+            painter.sync()
+            assert _poll_within(watch)
+        areas = watch.damaged_since_last()  # everything the polls saw since the last observation
+        assert overlaps((10, 10, 50, 40), areas) and overlaps((40, 35, 5, 5), areas)
+        assert watch.damaged_since_last() == [] and watch.poll() is False
+        painter.close()
+    finally:
+        desktop.close()
+    assert watch.poll() is None  # the display is gone: nobody can tell
+    watch.close()
+
+
 def test_overlaps():
     assert overlaps((0, 0, 10, 10), [(5, 5, 10, 10)])
     assert not overlaps((0, 0, 10, 10), [(10, 0, 5, 5)])  # touching edges do not overlap
