@@ -384,8 +384,8 @@ class AtspiTree:
             changes = self._changes.pop(bus_name, None) or Changes()
             roots = await self._nodes(bus_name, changes)
             # children of nodes that manage their descendants (Calc's 2^34 cells) that were left out
-            omitted = await quirks.expand_managed(self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT)
-            self._read_afresh[bus_name] = quirks.managed_paths(roots, app.shown)
+            afresh = self._read_afresh.setdefault(bus_name, set())
+            omitted = await quirks.expand_managed(self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT, afresh)
             await quirks.find_gtk_islands(self._call, bus_name, app, roots)
             await quirks.show_open_gtk2_menus(self._call, bus_name, app, roots)
             kept = _visible_preorder(roots, max_nodes - count, app.shown)

@@ -171,26 +171,18 @@ def managing_nodes(roots: list[RawNode], shown: int) -> list[RawNode]:
     return out
 
 
-def managed_paths(roots: list[RawNode], shown: int) -> set[str]:
-    """Paths of the nodes below showing managing nodes: `expand_managed` reads them afresh every snapshot, so
-    an event naming one needs no patching of the last read."""
-    out: set[str] = set()
-    stack = [child for node in managing_nodes(roots, shown) for child in node.children]
-    while stack:
-        node = stack.pop()
-        out.add(node.path)
-        stack.extend(node.children)
-    return out
-
-
 async def expand_managed(
-    call: Call, bus_name: str, app: AppInfo, roots: list[RawNode], make_node: Callable[..., RawNode], child_limit: int
+    call: Call, bus_name: str, app: AppInfo, roots: list[RawNode], make_node: Callable[..., RawNode], child_limit: int,
+    read_afresh: set[str] | None = None,
 ) -> int:
     """Give every showing node that manages its descendants its visible children, in place; returns how many
     children were left out. Huge tables get their visible cells (below); other such nodes (Writer's document,
-    whose children are its visible paragraphs) are read child by child when they have few enough."""
+    whose children are its visible paragraphs) are read child by child when they have few enough. The paths
+    it read go into `read_afresh`: they are read again every snapshot, so an event naming one needs no patch."""
     omitted = 0
     managing = managing_nodes(roots, app.shown)
+    if read_afresh is not None:
+        read_afresh.clear()
     if not managing:
         return 0
     known = set()
@@ -222,6 +214,12 @@ async def expand_managed(
                 by_path[f.parent].children.append(by_path[f.path])
         for parent in by_path.values():
             parent.children.sort(key=lambda n: n.index)
+    if read_afresh is not None:
+        stack = [child for node in managing for child in node.children]
+        while stack:
+            node = stack.pop()
+            read_afresh.add(node.path)
+            stack.extend(node.children)
     return omitted
 
 
