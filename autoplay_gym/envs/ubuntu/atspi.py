@@ -37,7 +37,7 @@ from dbus_fast.aio import MessageBus
 
 from autoplay_gym.core.errors import BackendError
 from autoplay_gym.core.ui import Bounds, UIElement, UITree
-from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS
+from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS, state_bits
 from autoplay_gym.envs.ubuntu.loop import LoopThread
 from autoplay_gym.envs.ubuntu import quirks, uncached
 from autoplay_gym.envs.ubuntu.changes import Changes
@@ -455,7 +455,7 @@ class AtspiTree:
             return {}
         nodes = {}
         for (_, path), _app, (_, parent), index, count, ifaces, name, role, desc, states in reply.body[0]:
-            bits = _state_bits(states)
+            bits = state_bits(states)
             role_name = ROLE_NAMES[role] if 0 <= role < len(ROLE_NAMES) else "unknown"
             nodes[path] = RawNode(path, parent, index, count, ifaces, name, role_name, desc, bits)
         return nodes
@@ -573,7 +573,7 @@ class AtspiTree:
         for path, reply in zip(unnamed, states):
             if reply is None or reply.message_type == MessageType.ERROR or not reply.body:
                 return False
-            bits = _state_bits(reply.body[0])
+            bits = state_bits(reply.body[0])
             if (bits ^ nodes[path].states) & app.shown:
                 return False
             nodes[path].states = bits  # enabled, checked, selected... changed silently
@@ -630,11 +630,6 @@ def _reusable_fills(
         return None if overlaps((x, y, w, h + slack), damaged) else fill
 
     return reusable
-
-
-def _state_bits(words: list[int]) -> int:
-    """AT-SPI's state set (two 32-bit words) as one int."""
-    return (words[0] | (words[1] << 32)) if len(words) > 1 else (words[0] if words else 0)
 
 
 def _shown_and_their_children(nodes: dict[str, RawNode], shown: int) -> set[str]:

@@ -179,3 +179,8 @@ STATE_BITS: dict[str, int] = {
     'has-popup': 42,
     'read-only': 43,
 }
+
+
+def state_bits(words: list[int]) -> int:
+    """An AT-SPI state set (two 32-bit words on the wire) as one int, indexed by `STATE_BITS`."""
+    return (words[0] | (words[1] << 32)) if len(words) > 1 else (words[0] if words else 0)

@@ -22,7 +22,7 @@ from typing import Awaitable, Callable, NamedTuple
 
 from dbus_fast import Message, MessageType
 
-from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS
+from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS, state_bits
 
 ACCESSIBLE = "org.a11y.atspi.Accessible"
 PROPERTIES = "org.freedesktop.DBus.Properties"
@@ -114,7 +114,7 @@ class Reader:
         if fixed is None or not _ok(state):
             return None  # the object vanished between the listing and the questions
         words = state.body[0]  # type: ignore[union-attr]
-        bits = (words[0] | (words[1] << 32)) if len(words) > 1 else (words[0] if words else 0)
+        bits = state_bits(words)
         if shown is None:
             props = more.pop(0)
         elif bits & shown:
