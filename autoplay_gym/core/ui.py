@@ -246,7 +246,8 @@ class UITree:
         - repetition: consecutive identical sibling subtrees count once (a header whose title grew a "•"
           modified marker and a subtitle, a tab bar with one more tab), and consecutive rows of a list,
           table or tree collapse to the first, with everything inside them, so a list that grew is the same
-          screen.
+          screen; the first row's name is content too, so a list scrolled (a virtualised list holds only the
+          rows it shows) or sorted is the same screen.
         Focus is ignored. A new dialog, page, menu or control, a control that appeared or vanished, a check box
         that flipped, or a button whose label changed (Play -> Pause) is a new screen.
         """
@@ -269,7 +270,8 @@ class UITree:
 
 def _token(e: UIElement) -> tuple:
     """What one element contributes to the signature, before nesting."""
-    volatile = e.editable or e.role in CONTENT_ROLES or (e.role in WINDOW_ROLES and e.depth == 0)
+    volatile = (e.editable or e.role in CONTENT_ROLES or (e.role in WINDOW_ROLES and e.depth == 0)
+                or (e.role in ROW_ROLES and not e.checkable))  # a row's name is its content: a scrolled list is no new screen
     name = "" if volatile else _normalise_name(e.text)
     return (e.role, e.resource_id, name, e.checkable, e.checked, e.selected, e.enabled)
 

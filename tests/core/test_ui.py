@@ -126,3 +126,15 @@ def test_a_longer_list_with_rich_rows_is_the_same_screen():
 
     assert listing(2).signature() == listing(9).signature()
     assert listing(0).signature() != listing(1).signature()
+
+
+def test_a_scrolled_list_is_the_same_screen_but_a_toggled_row_is_not():
+    def listing(*names: str) -> UITree:
+        rows = [("list item", name, [("label", name, [])]) for name in names]
+        return _window(("list", "Fonts", rows))
+
+    assert listing("Cantarell", "DejaVu Sans").signature() == listing("Noto Sans", "Noto Serif").signature()
+    toggles = UITree([UIElement(0, None, "frame", "Prefs"), UIElement(1, 0, "list", ""),
+                      UIElement(2, 1, "check box", "Wrap", checkable=True)])
+    flipped = UITree([replace(e, checked=e.checkable) for e in toggles])
+    assert toggles.signature() != flipped.signature()
