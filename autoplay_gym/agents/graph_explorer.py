@@ -11,10 +11,13 @@ beside a menu item), and `back`. On each step the explorer, in this order of pre
 3. takes an action that, on another screen, led somewhere with unexplored elements (likely here too);
 4. when unexplored elements remain only behind the start screen, presses `back` (Escape: closes a dialog or
    menu and keeps the app's state) once per screen, then asks for a relaunch (`RESET_REQUEST`);
-5. takes any untried action here (a familiar element on a new screen), then walks to any screen with one,
+5. takes any untried action here (a familiar element on a new screen; first those that most often found a
+   screen never seen before), then walks to any screen with one,
    leaving out the actions that never changed any screen in two tries and those predicted only to dismiss a
    modal overlay (see `explore_hints`);
-6. relaunches when stuck, otherwise repeats the least-tried action.
+6. relaunches when stuck, otherwise takes an action known to change screens toward the screen visited least
+   (a known effect on a rarely seen screen makes a new combination of the app's states), else repeats the
+   least-tried action.
 An element counts as explored once acting on it changed the screen, or after one try that did not (two for a
 hotkey). Typing a text the field already holds is no candidate: it changes nothing. The
 explorer never presses Close/Quit/window-decoration buttons or their shortcuts, and an action after which
@@ -73,6 +76,7 @@ class GraphExplorer:
         self.unreliable: dict[tuple[str, str], int] = {}  # (state, candidate) -> times it led somewhere unplanned
         self.inert = InertFamilies()  # clicks presumed to change nothing, from their siblings
         self.taken: dict[str, int] = {}  # candidate name -> times taken, on any screen
+        self.found: dict[str, int] = {}  # candidate name -> times it led to a screen never seen before
         self._last: tuple[str, Candidate] | None = None
         self._prev_keys: set[str] = set()
         self._plan: list[Edge] = []
@@ -80,6 +84,7 @@ class GraphExplorer:
         self._turn = -1
         self._step = 0
         self._barren_relaunches = 0
+        self.reason = ""  # which preference (see the module docstring) chose the last action, for debugging
 
     # --- agent protocol ---------------------------------------------------------------------------------------
 
@@ -186,6 +191,8 @@ class GraphExplorer:
         if self._last is not None:
             source, choice = self._last
             self._last = None
+            if novel:
+                self.found[choice.name] = self.found.get(choice.name, 0) + 1
             if info.get("app_status"):
                 self.fatal.add(choice.element_key or choice.name)
                 self.graph.fatal.add(choice.name)
@@ -244,33 +251,73 @@ class GraphExplorer:
         if self._plan:
             step = self._plan[0]
             if step.source == state and step.candidate in by_name:
+                self.reason = "plan"
                 return by_name[step.candidate]
             self._plan = []
         fresh = set(self._fresh(state)) & set(by_name)
         if fresh:
+            self.reason = "fresh"
             return self._pick([c for c in options if c.name in fresh])
         if self._plan_to(state, self._fresh, by_name):
+            self.reason = "walk to fresh"
             return by_name[self._plan[0].candidate]
         tried = self.tried.get(state, {})
         promising = [c for c in options if not tried.get(c.name)
                      and any(self._fresh(t) for t in self.outcomes.get(c.name, ()))]
         if promising:  # on another screen this action led somewhere with unseen elements: likely here too
+            self.reason = "promising"
             return self._pick(promising)
         if self._may_relaunch(state) and self._left_at_roots(self._fresh):
             if "back" in by_name and not tried.get("back"):
+                self.reason = "back before relaunch"
                 return by_name["back"]  # Escape closes a dialog or menu for one step, and keeps the app's state
             return self._relaunch()  # unseen elements remain, but only the start screen leads there
         untried = set(self._worth_trying(state)) & set(by_name)
         if untried:
-            return self._pick([c for c in options if c.name in untried])
+            self.reason = "untried"
+            return self._most_finding([c for c in options if c.name in untried])
         if self._plan_to(state, self._worth_trying, by_name):
+            self.reason = "walk to untried"
             return by_name[self._plan[0].candidate]
         if self._may_relaunch(state) and (self._left_at_roots(self._worth_trying) or self._stale >= STALE_STEPS):
             return self._relaunch()
+        wander = self._toward_least_visited(state, options)
+        if wander:
+            self.reason = "wander"
+            return self._most_finding(wander)
         tried = self.tried.get(state, {})
         least = min(tried.get(c.name, 0) for c in options)
         pool = [c for c in options if tried.get(c.name, 0) == least]
+        self.reason = "least tried"
         return pool[int(self.rng.integers(len(pool)))]
+
+    def _most_finding(self, pool: list[Candidate]) -> Candidate:
+        """Of familiar actions, one that most often found a new screen (Laplace-smoothed rate over every
+        screen it was taken on): opening a menu or a dialog over a changed screen finds a new combination of
+        the app's states, while a key that did nothing before will do nothing again; ties broken by the seed."""
+        def rate(c: Candidate) -> float:
+            return (self.found.get(c.name, 0) + 1) / (self.taken.get(c.name, 0) + 2)
+        best = max(rate(c) for c in pool)
+        return self._pick([c for c in pool if rate(c) == best])
+
+    def _toward_least_visited(self, state: str, options: list[Candidate]) -> list[Candidate]:
+        """When nothing here or near is untried: the actions known to change screens, those whose screens (as
+        seen from here, else from anywhere) were visited least. Poking the same screen again finds nothing,
+        while an effect applied on a rarely seen screen makes a new combination of the app's states."""
+        led: dict[str, set[str]] = {}
+        for edge in self.graph.out_edges(state):
+            if edge.target != state:
+                led.setdefault(edge.candidate, set()).add(edge.target)
+        visits: dict[str, int] = {}
+        for c in options:
+            targets = led.get(c.name) or self.outcomes.get(c.name, set()) - {state}
+            counts = [self.graph.states[t].visits for t in targets if t in self.graph.states]
+            if counts and c.kind != "back":
+                visits[c.name] = min(counts)
+        if not visits:
+            return []
+        least = min(visits.values())
+        return [c for c in options if visits.get(c.name) == least]
 
     def _may_relaunch(self, state: str) -> bool:
         """Relaunching from a start screen gains nothing, nor does relaunching again when the last two
@@ -278,6 +325,7 @@ class GraphExplorer:
         return self._step > 1 and state not in self.graph.roots and self._barren_relaunches < 2
 
     def _relaunch(self) -> None:
+        self.reason = "relaunch"
         self._barren_relaunches += 1
         return None
 
