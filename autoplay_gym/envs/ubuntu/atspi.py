@@ -49,14 +49,16 @@ CACHE_PATH = "/org/a11y/atspi/cache"
 ACCESSIBLE = "org.a11y.atspi.Accessible"
 NULL_PATH = "/org/a11y/atspi/null"
 OBJECT_EVENTS = "org.a11y.atspi.Event.Object"
+CACHE_EVENTS = "org.a11y.atspi.Cache"
 EVENT_INTERFACES = (
     OBJECT_EVENTS,
     "org.a11y.atspi.Event.Window",
     "org.a11y.atspi.Event.Focus",
     "org.a11y.atspi.Event.Document",  # a page loaded: Gecko replaces a document's subtree without other news
-    "org.a11y.atspi.Cache",
+    CACHE_EVENTS,
 )
 
+MENU_ROLES = frozenset({"menu", "menu bar", "popup menu"})
 CLICKABLE_ROLES = frozenset(
     {
         "push button",
@@ -295,7 +297,15 @@ class AtspiTree:
             changes.add_window_event(member, path)
         elif message.interface == "org.a11y.atspi.Event.Focus":
             changes.add_focus_event(path)
-        else:  # document events, and the cache object's AddAccessible / RemoveAccessible
+        elif message.interface == CACHE_EVENTS:
+            try:
+                if message.member == "AddAccessible":  # the new node's parent (the row is one of GetItems')
+                    changes.structure.add(str(message.body[0][2][1]))
+                else:
+                    changes.removed.add(str(message.body[0][1]))
+            except (IndexError, TypeError):  # a body not as the spec says: read everything
+                changes.full = True
+        else:  # document events
             changes.full = True
         return False
 
@@ -535,26 +545,35 @@ class AtspiTree:
             nodes.update((f.path, RawNode(*f)) for f in found)
         missing = _incomplete(nodes, app.shown)
         if missing:
-            found = await uncached.read_missing(
-                self._call, bus_name, set(nodes), missing, shown=app.shown, budget=UNCACHED_BUDGET,
-                child_limit=WALK_CHILD_LIMIT, toolkit=app.toolkit, memo=app.memo,
-            )
-            nodes.update((f.path, RawNode(*f)) for f in found)
+            await self._read_below(bus_name, nodes, missing, app)
+
+    async def _read_below(self, bus_name: str, nodes: dict[str, RawNode], parents: list[str], app: AppInfo) -> set[str]:
+        """Read the shown nodes below `parents` that `nodes` lacks into it; returns their paths."""
+        found = await uncached.read_missing(
+            self._call, bus_name, set(nodes), parents, shown=app.shown, budget=UNCACHED_BUDGET,
+            child_limit=WALK_CHILD_LIMIT, toolkit=app.toolkit, memo=app.memo,
+        )
+        nodes.update((f.path, RawNode(*f)) for f in found)
+        return {f.path for f in found}
 
     async def _apply_changes(self, bus_name: str, nodes: dict[str, RawNode], changes: Changes, app: AppInfo) -> bool:
-        """Update the last read in place with what the app announced: re-read the announced nodes (on
-        LibreOffice, also the states of every shown node and of the hidden children of shown containers). False
-        when that is not enough: a node the last read lacks was named, a node was shown or hidden (its
-        descendants' states change unannounced), or a node's child count changed."""
-        if not changes.nodes <= nodes.keys() | {ROOT_PATH} | self._read_afresh.get(bus_name, set()):
-            return False  # news of a node the last read never saw: that read is missing a part
+        """Update the last read in place with what the app announced: list again the children of nodes that
+        gained or lost some, re-read the announced nodes (on LibreOffice, also the states of every shown node
+        and of the hidden children of shown containers), and forget what lies below a node hidden. False when
+        that is not enough: a shown node that neither read holds was named, a node died or was shown (its
+        cached descendants' states change unannounced), or a node's child count or (on LibreOffice) a node's
+        visibility changed unannounced."""
         reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo, CONCURRENCY)
-        reread = changes.nodes & nodes.keys()  # the rest sit below managing nodes, which are read afresh
+        added: set[str] = set()
+        parents = changes.structure | {nodes[p].parent for p in changes.removed if p in nodes}
+        if parents and not await self._relist(bus_name, nodes, parents, app, reader, added):
+            return False
+        reread = changes.nodes & (nodes.keys() - added)  # the rest sit below managing nodes, which are read afresh
         reread.update(p for p, n in nodes.items() if n.parent in changes.child_states and n.parent != p)
         if changes.focus:
             reread.update(p for p, n in nodes.items() if n.states & FOCUSED)
         reread.discard(ROOT_PATH)
-        unnamed = sorted(_shown_and_their_children(nodes, app.shown) - reread) if app.rereads_shown else []
+        unnamed = sorted(_shown_and_their_children(nodes, app.shown) - reread - added) if app.rereads_shown else []
         for path in reread:  # a path's role and interfaces never change: no need to ask
             reader.memo.setdefault(path, (nodes[path].role, nodes[path].interfaces))
         named = sorted(reread)
@@ -562,15 +581,27 @@ class AtspiTree:
             asyncio.gather(*(reader.describe(p, nodes[p].parent, nodes[p].index, app.shown) for p in named)),
             asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in unnamed)),
         )
+        hidden = []
         for path, fresh in zip(named, found):
-            if fresh is None or (fresh.states ^ nodes[path].states) & app.shown:
-                return False  # it died between the event and now, or was shown or hidden
-            if nodes[path].child_count == UNKNOWN_COUNT:
+            if fresh is None:
+                return False  # it died between the event and now
+            if (fresh.states ^ nodes[path].states) & app.shown:
+                if fresh.states & app.shown:
+                    return False  # shown: its cached descendants changed silently, and one GetItems beats a walk
+                hidden.append(path)  # its descendants went with it, silently: what the last read held is dropped
+            elif nodes[path].child_count == UNKNOWN_COUNT:
                 fresh = fresh._replace(child_count=UNKNOWN_COUNT)  # what a full read would say again
             elif fresh.states & app.shown and fresh.child_count != nodes[path].child_count:
                 return False  # its children changed unannounced (Gecko loading a document)
             nodes[path] = RawNode(*fresh)
+        if hidden:
+            _drop_below(nodes, hidden)
+        unread = changes.nodes - nodes.keys() - {ROOT_PATH} - self._read_afresh.get(bus_name, set())
+        if unread and not await self._place_unread(bus_name, nodes, unread, app, reader, added):
+            return False  # news of a shown node that cannot be placed: the last read is missing a part
         for path, reply in zip(unnamed, states):
+            if path not in nodes:
+                continue  # below a node just hidden
             if reply is None or reply.message_type == MessageType.ERROR or not reply.body:
                 return False
             bits = state_bits(reply.body[0])
@@ -578,6 +609,83 @@ class AtspiTree:
                 return False
             nodes[path].states = bits  # enabled, checked, selected... changed silently
         return True
+
+    async def _relist(
+        self, bus_name: str, nodes: dict[str, RawNode], parents: set[str], app: AppInfo, reader: uncached.Reader,
+        added: set[str], depth: int = 1,
+    ) -> bool:
+        """Patch the structure below `parents`, whose children changed: drop the subtrees of children gone,
+        renumber the rest, and read the new children with their shown subtrees (their paths go into `added`).
+        False when a full read is safer: a parent that neither the last read nor this one holds, or one whose
+        children are a menu's (LibreOffice repeats indices among them) or too many to list."""
+        order = sorted(parents & nodes.keys())
+        if any(nodes[p].role in MENU_ROLES or nodes[p].states & (MANAGES_DESCENDANTS | DEFUNCT) for p in order):
+            return False
+        replies = await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetChildren") for p in order))
+        below = _children_index(nodes)
+        new: list[tuple[str, str, int]] = []
+        for parent, reply in zip(order, replies):
+            if parent not in nodes:
+                continue  # it went with the subtree of a child gone from another parent
+            if reply is None or reply.message_type == MessageType.ERROR or not reply.body:
+                return False
+            kids = [child for _, child in reply.body[0]]
+            if len(kids) > WALK_CHILD_LIMIT:
+                return False
+            for gone in set(below.get(parent, ())) - set(kids) - {parent}:
+                _drop_subtree(nodes, below, gone)
+            for index, kid in enumerate(kids):
+                node = nodes.get(kid)
+                if node is None:
+                    new.append((kid, parent, index))
+                elif node.parent != parent:
+                    return False  # moved from elsewhere
+                elif node.index >= 0:  # GTK3 lists a scrolled window's scroll bars at -1: kept as a full read has it
+                    node.index = index
+            nodes[parent].child_count = len(kids)
+        await self._read_new(bus_name, nodes, new, app, reader, added)
+        return await self._place_unread(bus_name, nodes, parents - nodes.keys(), app, reader, added, depth - 1)
+
+    async def _read_new(
+        self, bus_name: str, nodes: dict[str, RawNode], new: list[tuple[str, str, int | None]], app: AppInfo,
+        reader: uncached.Reader, added: set[str],
+    ) -> None:
+        """Read new nodes (path, parent, index or None to ask) and their shown subtrees into `nodes`."""
+        found = await asyncio.gather(*(reader.describe(kid, parent, index, app.shown) for kid, parent, index in new))
+        fresh = [f for f in found if f is not None]
+        nodes.update((f.path, RawNode(*f)) for f in fresh)
+        added.update(f.path for f in fresh)
+        walk = [f.path for f in fresh if f.states & app.shown and f.child_count > 0]
+        if walk:
+            added.update(await self._read_below(bus_name, nodes, walk, app))
+
+    async def _place_unread(
+        self, bus_name: str, nodes: dict[str, RawNode], paths: set[str], app: AppInfo, reader: uncached.Reader,
+        added: set[str], depth: int = 1,
+    ) -> bool:
+        """Make sure news of nodes neither read holds changes nothing unseen. Those gone or hidden are moot:
+        LibreOffice builds and drops a slide's preview nodes within one step, and a hidden node shown later
+        announces it. A shown one must be new below a node the read holds, whose children are then listed
+        again (LibreOffice names a slide pane's rebuilt rows without news of their parent); one its parent
+        does not list is read as it is (LibreOffice keeps a replaced slide row in its cache, at index -1, as a
+        full read would find it). Otherwise it is False and a full read follows."""
+        order = sorted(paths)
+        replies = await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in order))
+        shown = [p for p, r in zip(order, replies) if r is not None and r.message_type != MessageType.ERROR and r.body
+                 and state_bits(r.body[0]) & app.shown and not state_bits(r.body[0]) & DEFUNCT]
+        if not shown:
+            return True
+        if depth < 0:
+            return False
+        props = await asyncio.gather(*(reader.properties(p) for p in shown))
+        parents = {str(p.get("Parent", "")) for p in props}
+        if not parents <= nodes.keys():
+            return False
+        if not await self._relist(bus_name, nodes, parents, app, reader, added, depth):
+            return False
+        strays = [(p, str(pr.get("Parent", "")), None) for p, pr in zip(shown, props) if p not in nodes]
+        await self._read_new(bus_name, nodes, strays, app, reader, added)
+        return all(p in nodes for p in shown)
 
     async def _fill(
         self, bus_name: str, node: RawNode, semaphore: asyncio.Semaphore, reusable: Callable[[RawNode], tuple | None]
@@ -630,6 +738,30 @@ def _reusable_fills(
         return None if overlaps((x, y, w, h + slack), damaged) else fill
 
     return reusable
+
+
+def _drop_below(nodes: dict[str, RawNode], paths: list[str]) -> None:
+    """Forget what lies below `paths` (nodes just hidden: a full read would list their subtrees, but hidden)."""
+    below = _children_index(nodes)
+    for path in paths:
+        for kid in below.get(path, ()):
+            if kid != path:
+                _drop_subtree(nodes, below, kid)
+
+
+def _children_index(nodes: dict[str, RawNode]) -> dict[str, list[str]]:
+    below: dict[str, list[str]] = {}
+    for path, node in nodes.items():
+        below.setdefault(node.parent, []).append(path)
+    return below
+
+
+def _drop_subtree(nodes: dict[str, RawNode], below: dict[str, list[str]], path: str) -> None:
+    stack = [path]
+    while stack:
+        gone = stack.pop()
+        if nodes.pop(gone, None) is not None:
+            stack.extend(p for p in below.get(gone, ()) if p != gone)
 
 
 def _shown_and_their_children(nodes: dict[str, RawNode], shown: int) -> set[str]:

@@ -3,9 +3,11 @@
 AT-SPI toolkits announce a change of a node's states, name or description with an event on that node's path.
 Collected per app, those paths let a snapshot re-read only the announced nodes instead of every node
 (LibreOffice's `GetItems` alone costs ~125 ms, Gecko's uncached walk ~50 ms): typing, toggling, focusing and
-selecting cost a few calls. A change of structure (children added or removed, a window created, a node dropped
-from the cache) asks for a full read: toolkits announce those on containers the last read may not hold (Gecko
-builds a new tab's subtree under unlisted nodes), so patching the old tree is not safe. Events that move only
+selecting cost a few calls. Children added or removed are announced on their parent, whose children are then
+listed again and the new ones read with their subtrees (the cache object's AddAccessible and RemoveAccessible
+name the parent, or the node whose parent the last read knows); an announcement on a container neither the last
+read nor the new nodes hold (Gecko builds a new tab's subtree under unlisted nodes) asks for a full read, as
+does a window created. Events that move only
 pixels (caret, selection) need nothing; a node that moved (bounds) has its extents read again. An event of a kind
 not listed here, or too many changes at once, also asks for a full read.
 """
@@ -31,6 +33,8 @@ PIXELS_ONLY = frozenset(
 NODE_CHANGES = frozenset({"StateChanged", "PropertyChange", "VisibleDataChanged", "TextChanged"})
 # The states of the node's children changed (selection), and toolkits do not always say which ones.
 CHILD_STATE_CHANGES = frozenset({"SelectionChanged"})
+# The node gained or lost children.
+STRUCTURE_CHANGES = frozenset({"ChildrenChanged"})
 # Window events that change no structure (creation and destruction do).
 WINDOW_STATE_CHANGES = frozenset({"Activate", "Deactivate", "Minimize", "Maximize", "Restore", "Raise", "Lower",
                                   "Move", "Resize", "Shade", "Unshade"})
@@ -44,15 +48,17 @@ class Changes:
     nodes: set[str] = field(default_factory=set)  # re-read these nodes' states, properties and text
     moved: set[str] = field(default_factory=set)  # re-read these nodes' extents
     child_states: set[str] = field(default_factory=set)  # re-read these nodes' children
+    structure: set[str] = field(default_factory=set)  # list these nodes' children again: some came or went
+    removed: set[str] = field(default_factory=set)  # nodes dropped from the cache: list their parents' children
     focus: bool = False  # focus moved: re-read the nodes that had it too (the loser is not always announced)
     full: bool = False  # read everything again
 
     def __bool__(self) -> bool:
-        return self.full or self.focus or bool(self.nodes or self.child_states)
+        return self.full or self.focus or bool(self.nodes or self.child_states or self.structure or self.removed)
 
     @property
     def too_many(self) -> bool:
-        return len(self.nodes) + len(self.child_states) > MAX_CHANGED
+        return len(self.nodes) + len(self.child_states) + len(self.structure) + len(self.removed) > MAX_CHANGED
 
     def add_event(self, member: str, path: str, detail: str = "") -> None:
         """An `object:` event."""
@@ -67,7 +73,9 @@ class Changes:
             self.focus = self.focus or (member == "StateChanged" and detail == "focused")
         elif member in CHILD_STATE_CHANGES:
             self.child_states.add(path)
-        else:  # ChildrenChanged, table rows and columns, and anything unknown
+        elif member in STRUCTURE_CHANGES:
+            self.structure.add(path)
+        else:  # table rows and columns, and anything unknown
             self.full = True
 
     def add_window_event(self, member: str, path: str) -> None:

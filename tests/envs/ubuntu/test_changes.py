@@ -33,11 +33,18 @@ def test_focus_state_change_rereads_former_focus_holders():
     assert changes.focus
 
 
-@pytest.mark.parametrize("member", ["ChildrenChanged", "RowInserted", "ModelChanged", "SomethingNew"])
-def test_structure_and_unknown_events_ask_for_a_full_read(member):
+@pytest.mark.parametrize("member", ["RowInserted", "ModelChanged", "SomethingNew"])
+def test_table_and_unknown_events_ask_for_a_full_read(member):
     changes = Changes()
     changes.add_event(member, NODE)
     assert changes.full
+
+
+def test_children_added_or_removed_relist_the_parent():
+    changes = Changes()
+    changes.add_event("ChildrenChanged", NODE, "add")
+    changes.add_event("ChildrenChanged", NODE, "remove")
+    assert changes.structure == {NODE} and changes and not changes.full and not changes.nodes
 
 
 def test_selection_changes_reread_the_children():

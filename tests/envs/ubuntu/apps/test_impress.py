@@ -1,10 +1,18 @@
-"""LibreOffice Impress: no template picker on start, a typed slide title reads back, a new slide appears."""
+"""LibreOffice Impress: no template picker on start, a typed slide title reads back, a new slide appears, and
+reads patched from events (a new slide adds and removes children) equal full reads."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.envs.ubuntu.apps.support import app_env, named, step_ok, strict_check_env, wait_until
+from tests.envs.ubuntu.apps.support import (
+    app_env,
+    assert_patched_reads_match_full_reads,
+    named,
+    step_ok,
+    strict_check_env,
+    wait_until,
+)
 
 pytestmark = pytest.mark.heavy
 
@@ -45,3 +53,12 @@ def test_new_slide_appears_in_the_slide_pane(impress):
     step_ok(impress, {"type": "hotkey", "keys": ["ctrl", "m"]})
     tree = wait_until(impress, lambda t: "Slide 2" in slides(t), "Slide 2 in the slide pane")
     assert any(e.role == "panel" and e.text == "PageShape: Slide 2" for e in tree)  # and it is the edited one
+
+
+def test_patched_reads_match_full_reads(impress):
+    """A new slide removes and adds children in the slide pane and the edit view: those parents' children are
+    listed again and the new ones read, which must equal a full read."""
+    impress.reset(seed=0)
+    new_slide = {"type": "hotkey", "keys": ["ctrl", "m"]}
+    assert assert_patched_reads_match_full_reads(impress, [new_slide]) > 0  # the new slide's read was patched
+    assert_patched_reads_match_full_reads(impress, [new_slide, {"type": "key", "key": "Page_Up"}])
