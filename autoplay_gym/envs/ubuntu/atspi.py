@@ -404,7 +404,7 @@ class AtspiTree:
             reusable = _reusable_fills(app, changes, damaged, last_fills)
             await asyncio.gather(*(self._fill(bus_name, entry[0], semaphore, reusable) for entry in kept.order))
             self._fills.update(((bus_name, e[0].path), (e[0].extents, e[0].text)) for e in kept.order)
-            order = _drop_offscreen(kept.order)
+            order = _drop_husks(_drop_offscreen(kept.order))
             count += len(order)
             apps.append((app, roots, order))
         return apps, total, truncated
@@ -870,6 +870,29 @@ def _drop_offscreen(order: list[tuple[RawNode, int, int, str]]) -> list[tuple[Ra
             keep.add(node.path)
             keep.add(parent)
     return [entry for entry in order if entry[0].path in keep]
+
+
+HUSK_ROLES = frozenset({"scroll pane", "viewport", "filler", "panel"})
+
+
+def _drop_husks(order: list[tuple[RawNode, int, int, str]]) -> list[tuple[RawNode, int, int, str]]:
+    """Remove empty, nameless containers that lie exactly under a sibling with content: Nautilus keeps, in
+    some launches and not others, the husk of a replaced view (a scroll pane with nothing in it) beside the
+    view, so the tree of one screen would differ between launches. It shows nothing, and a click or a
+    scroll there lands on the sibling."""
+    parents = {entry[3] for entry in order}
+    by_parent: dict[str, list[RawNode]] = {}
+    for node, _, _, parent in order:
+        by_parent.setdefault(parent, []).append(node)
+    husks = {
+        node.path
+        for node, _, _, parent in order
+        if node.role in HUSK_ROLES and node.path not in parents and not node.name and not node.description
+        and node.extents is not None
+        and any(other is not node and other.path in parents and other.extents == node.extents
+                for other in by_parent[parent])
+    }
+    return [entry for entry in order if entry[0].path not in husks] if husks else order
 
 
 def _clean_name(name: str, role: str, window_relative: bool) -> tuple[str, str]:
