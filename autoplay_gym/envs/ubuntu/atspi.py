@@ -881,16 +881,12 @@ def _drop_husks(order: list[tuple[RawNode, int, int, str]]) -> list[tuple[RawNod
     view, so the tree of one screen would differ between launches. It shows nothing, and a click or a
     scroll there lands on the sibling."""
     parents = {entry[3] for entry in order}
-    by_parent: dict[str, list[RawNode]] = {}
-    for node, _, _, parent in order:
-        by_parent.setdefault(parent, []).append(node)
+    filled: set[tuple[str, tuple]] = {(parent, node.extents) for node, _, _, parent in order if node.path in parents}
     husks = {
         node.path
         for node, _, _, parent in order
         if node.role in HUSK_ROLES and node.path not in parents and not node.name and not node.description
-        and node.extents is not None
-        and any(other is not node and other.path in parents and other.extents == node.extents
-                for other in by_parent[parent])
+        and node.extents is not None and (parent, node.extents) in filled
     }
     return [entry for entry in order if entry[0].path not in husks] if husks else order
 
