@@ -638,8 +638,9 @@ class AtspiTree:
                 node = nodes.get(kid)
                 if node is None:
                     new.append((kid, parent, index))
-                elif node.parent != parent:
-                    return False  # moved from elsewhere
+                elif node.parent != parent:  # moved here, or (LibreOffice) a path reused for a new object
+                    _drop_subtree(nodes, below, kid)
+                    new.append((kid, parent, index))
                 elif node.index >= 0:  # GTK3 lists a scrolled window's scroll bars at -1: kept as a full read has it
                     node.index = index
             nodes[parent].child_count = len(kids)
