@@ -44,8 +44,7 @@ class Screen:
         """The screen as a new H x W x 3 uint8 RGB array."""
         bgrx = self._grab_bgrx(self.monitor["left"], self.monitor["top"], *self.size)
         rgb = np.empty(bgrx.shape[:2] + (3,), np.uint8)
-        for channel in range(3):  # one contiguous pass per channel: 5x faster than one reversed-stride copy
-            rgb[..., channel] = bgrx[..., 2 - channel]
+        _to_rgb(bgrx, rgb)
         return rgb
 
     def grab_update(self, last: np.ndarray, areas: list[tuple[int, int, int, int]]) -> np.ndarray:
@@ -68,7 +67,7 @@ class Screen:
             return self.grab()
         region = self._grab_bgrx(self.monitor["left"] + left, self.monitor["top"] + top, right - left, bottom - top)
         for x0, y0, x1, y1 in clipped:
-            out[y0:y1, x0:x1] = region[y0 - top : y1 - top, x0 - left : x1 - left, 2::-1]
+            _to_rgb(region[y0 - top : y1 - top, x0 - left : x1 - left], out[y0:y1, x0:x1])
         return out
 
     def close(self) -> None:
@@ -76,3 +75,10 @@ class Screen:
             self._mss.close()
         except Exception:  # the display may be gone already; closing must not raise
             pass
+
+
+def _to_rgb(bgrx: np.ndarray, rgb: np.ndarray) -> None:
+    """Write BGRX pixels into an RGB array of the same height and width, one channel per pass: 5x faster than
+    one copy through a reversed-stride view (`bgrx[..., 2::-1]`)."""
+    for channel in range(3):
+        rgb[..., channel] = bgrx[..., 2 - channel]

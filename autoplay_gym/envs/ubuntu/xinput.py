@@ -51,6 +51,11 @@ KEY_ALIASES = {
     "win": "Super_L",
     "cmd": "Super_L",
 }
+# SubstructureNotify on the root window reports these for its children, the top-level windows
+TOP_WINDOW_EVENTS = frozenset(
+    (X.CreateNotify, X.DestroyNotify, X.MapNotify, X.UnmapNotify, X.ConfigureNotify, X.ReparentNotify,
+     X.CirculateNotify, X.GravityNotify)
+)
 SCROLL_BUTTONS = {"up": 4, "down": 5, "left": 6, "right": 7}
 SPARE_KEYCODES_WANTED = 16
 
@@ -78,8 +83,14 @@ class XInput:
         self.root = self.display.screen().root
         self._net_wm_name = self.display.intern_atom("_NET_WM_NAME")
         self._utf8 = self.display.intern_atom("UTF8_STRING")
+        self._wm_name = self.display.intern_atom("WM_NAME")
         self._load_keymap()
         self._seen_windows: set[int] = set()  # top-level windows the agent has already had a chance to act on
+        # top_windows() is asked on every observation; X tells when the answer may change, so it is kept until
+        # then: a round trip instead of three per window
+        self._windows: list[TopWindow] | None = None
+        self._titled: set[int] = set()  # windows whose title changes this connection hears of
+        self.root.change_attributes(event_mask=X.SubstructureNotifyMask)
 
     # --- keymap -----------------------------------------------------------------------------------------------
 
@@ -202,10 +213,38 @@ class XInput:
     # --- windows ----------------------------------------------------------------------------------------------
 
     def top_windows(self) -> list[TopWindow]:
-        """Mapped top-level windows, bottom to top, with their title and screen geometry."""
+        """Mapped top-level windows, bottom to top, with their title and screen geometry.
+
+        Listed again only when X reported a top-level window created, destroyed, mapped, unmapped, moved,
+        resized, restacked or retitled since the last listing."""
+        if self._windows is None or self._windows_changed():
+            windows, complete = self._list_top_windows()
+            self._windows = windows if complete else None
+            return windows
+        return list(self._windows)
+
+    def _windows_changed(self) -> bool:
+        """Did X report, since the last call, anything that changes top_windows()'s answer?"""
+        self.display.sync()  # every event the server generated before now is in our queue
+        changed = False
+        while self.display.pending_events():
+            event = self.display.next_event()
+            if event.type == X.PropertyNotify:
+                changed |= event.atom in (self._net_wm_name, self._wm_name)
+            elif event.type in TOP_WINDOW_EVENTS:
+                changed = True
+                if event.type == X.DestroyNotify:
+                    self._titled.discard(event.window.id)
+        return changed
+
+    def _list_top_windows(self) -> tuple[list[TopWindow], bool]:
+        """(the windows, False when one vanished while being listed: list again next time)."""
         out = []
         try:
             for window in self.root.query_tree().children:
+                if window.id not in self._titled:  # ask before reading the title, so no change falls in between
+                    window.change_attributes(event_mask=X.PropertyChangeMask, onerror=xerror.CatchError())
+                    self._titled.add(window.id)
                 attrs = window.get_attributes()
                 if attrs.map_state != X.IsViewable:
                     continue
@@ -215,9 +254,9 @@ class XInput:
                 prop = window.get_full_property(self._net_wm_name, self._utf8)
                 title = prop.value.decode("utf-8", "replace") if prop is not None else (window.get_wm_name() or "")
                 out.append(TopWindow(str(title), geom.x, geom.y, geom.width, geom.height))
-        except xerror.BadWindow:  # a window vanished between the listing and the query: list again next time
-            pass
-        return out
+        except xerror.BadWindow:  # a window vanished between the listing and the query
+            return out, False
+        return out, True
 
     def focus_window_at(self, x: int, y: int) -> None:
         """Give keyboard focus to the top-level window under the point, as a click-to-focus window manager would."""
