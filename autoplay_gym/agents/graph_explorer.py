@@ -303,13 +303,18 @@ class GraphExplorer:
     def _toward_least_visited(self, state: str, options: list[Candidate]) -> list[Candidate]:
         """When nothing here or near is untried: the actions known to change screens, those whose screens (as
         seen from here, else from anywhere) were visited least. Poking the same screen again finds nothing,
-        while an effect applied on a rarely seen screen makes a new combination of the app's states."""
+        while an effect applied on a rarely seen screen makes a new combination of the app's states. An action
+        taken here that never changed this screen is left out, whatever it did elsewhere: on a start screen,
+        where relaunching gains nothing, it would otherwise be taken again for the rest of the turn."""
         led: dict[str, set[str]] = {}
         for edge in self.graph.out_edges(state):
             if edge.target != state:
                 led.setdefault(edge.candidate, set()).add(edge.target)
+        tried = self.tried.get(state, {})
         visits: dict[str, int] = {}
         for c in options:
+            if c.name not in led and tried.get(c.name):
+                continue
             targets = led.get(c.name) or self.outcomes.get(c.name, set()) - {state}
             counts = [self.graph.states[t].visits for t in targets if t in self.graph.states]
             if counts and c.kind != "back":

@@ -7,6 +7,7 @@ from itertools import product
 
 from autoplay_gym.agents.graph_explorer import GraphExplorer
 from autoplay_gym.core.ui import Bounds, UIElement, UITree
+from autoplay_gym.tasks import Step, Trajectory
 
 TOGGLES = ("Wrap", "Numbers", "Grid")
 INERT = ("Help", "About")
@@ -58,3 +59,57 @@ def test_once_everything_was_tried_it_keeps_taking_what_found_new_screens():
         app, seen = explore_toy(40, seed)
         assert seen == set(product((False, True), repeat=len(TOGGLES))), f"seed {seed}: {len(seen)} of 8"
         assert all(app.clicks.get(name, 0) <= 2 for name in INERT), app.clicks  # they never changed anything
+
+
+class PagedToy:
+    """A start screen with a page that does not scroll and an "Open" button; the dialog it opens shows the same
+    page, which scrolls there (a new screen), and a "Close" button back to the start screen."""
+
+    def __init__(self) -> None:
+        self.screen = "start"
+        self.scrolls_at_start = 0
+
+    def tree(self) -> UITree:
+        elements = [UIElement(0, "frame", "Toy", bounds=Bounds(0, 0, 400, 300)),
+                    UIElement(1, "scroll pane", "Page", parent=0, depth=1, bounds=Bounds(0, 100, 400, 300),
+                              scrollable=True)]
+        button = "Open" if self.screen == "start" else "Close"
+        elements.append(UIElement(2, "push button", button, parent=0, depth=1, bounds=Bounds(10, 10, 90, 40),
+                                  clickable=True))
+        if self.screen == "scrolled":
+            elements.append(UIElement(3, "label", "Scrolled", parent=0, depth=1, bounds=Bounds(100, 10, 200, 40)))
+        return UITree(elements)
+
+    def step(self, action: dict) -> None:
+        if action["type"] in ("reset", "back"):
+            self.screen = "start"
+        elif action["type"] == "scroll":
+            if self.screen == "start":
+                self.scrolls_at_start += 1
+            else:
+                self.screen = "scrolled"
+        elif action["type"] == "click":
+            self.screen = "dialog" if self.screen == "start" else "start"
+
+
+def test_an_action_that_never_changed_the_start_screen_is_not_repeated_there():
+    """Scrolling the page led to a rarely seen screen from the dialog, and did nothing on the start screen; once
+    nothing is left untried, that rare screen must not draw the explorer into scrolling the start screen (where
+    relaunching gains nothing) for the rest of the turn."""
+    app = PagedToy()
+    steps = [Step(0, None, None, "", app.tree().to_dicts())]
+    page, button = {"type": "scroll", "direction": "down", "element": 1}, {"type": "click", "element": 2}
+    for action in (page, button, button, button, {"type": "back"}, button, page, page, {"type": "back"}, button,
+                   button, button, button, button, button, {"type": "back"}):
+        app.step(action)
+        steps.append(Step(len(steps), action, None, "", app.tree().to_dicts()))
+    for seed in range(5):
+        app, explorer = PagedToy(), GraphExplorer(seed=seed)
+        explorer.absorb(Trajectory("history", "toy", steps=steps))
+        explorer.reset("")
+        for _ in range(30):
+            action = explorer.act({"screenshot": None}, {"ui_elements": app.tree().to_dicts()})
+            app.step(action)
+            if action["type"] == "reset":
+                explorer.reset("")
+        assert app.scrolls_at_start <= 2, f"seed {seed}: scrolled the still page {app.scrolls_at_start} times"
