@@ -1,9 +1,10 @@
 """Predictions that keep the graph explorer from spending steps on actions whose outcome it can already guess.
 
 Both come from what the explorer saw, never from knowledge of an app:
-- `InertFamilies`: siblings of one family (same parent, same role) tend to act alike, so once two of them on a
-  screen changed nothing when clicked (rows of a read-only properties list, fonts in a chooser), the rest are
-  presumed inert there too;
+- `FamilyOutcomes`: siblings of one family (same parent, same role) tend to act alike, so once two of them on a
+  screen changed nothing when clicked (rows of a read-only properties list, fonts in a chooser), or all led
+  to one and the same screen (the radio items of a popover, which each close it), the rest are presumed to do
+  the same there;
 - `overlay_base`: a screen that two different clicks on the screen underneath it left for that screen is a
   modal overlay (a popover, a menu) that any click elsewhere dismisses; its untried actions on elements of
   the screen underneath would only dismiss it again.
@@ -15,30 +16,33 @@ from collections import Counter
 
 from autoplay_gym.agents.ui_graph import ExplorationGraph
 
-INERT_SIBLINGS = 2  # members of a family that changed nothing before the rest are presumed inert
+SIBLING_EVIDENCE = 2  # members of a family that acted alike before the rest are presumed to act the same
 MODAL_EVIDENCE = 2  # outside actions that dismissed an overlay before the rest are presumed to do the same
 SHARED = 0.9  # share of the screen underneath's candidates an overlay must show too
 
 
-class InertFamilies:
-    """Counts, per (screen, family), the members whose click changed nothing."""
+class FamilyOutcomes:
+    """Records, per (screen, family), where its members' clicks led."""
 
     def __init__(self) -> None:
-        self.inert: dict[tuple[str, str], int] = {}
+        self.outcomes: dict[tuple[str, str], list[str]] = {}
         self.families: dict[str, dict[str, str]] = {}  # state -> candidate name -> family
 
     def note_options(self, state: str, families: dict[str, str]) -> None:
         self.families[state] = {name: family for name, family in families.items() if family}
 
-    def record(self, state: str, name: str, *, changed: bool) -> None:
+    def record(self, state: str, name: str, target: str) -> None:
+        """A click on `name` on screen `state` led to screen `target` (`state` itself when nothing changed)."""
         family = self.families.get(state, {}).get(name)
-        if family and not changed and name.startswith("click:"):
-            slot = (state, family)
-            self.inert[slot] = self.inert.get(slot, 0) + 1
+        if family and name.startswith("click:"):
+            self.outcomes.setdefault((state, family), []).append(target)
 
-    def presumed_inert(self, state: str, name: str) -> bool:
+    def predictable(self, state: str, name: str) -> bool:
+        """Whether `SIBLING_EVIDENCE` members of `name`'s family here changed nothing, or whether every member
+        tried (at least `SIBLING_EVIDENCE`) led to one and the same screen."""
         family = self.families.get(state, {}).get(name)
-        return bool(family) and self.inert.get((state, family), 0) >= INERT_SIBLINGS
+        targets = self.outcomes.get((state, family), []) if family else []
+        return targets.count(state) >= SIBLING_EVIDENCE or (len(targets) >= SIBLING_EVIDENCE and len(set(targets)) == 1)
 
 
 def overlay_base(graph: ExplorationGraph, options: dict[str, dict[str, str | None]], state: str) -> str | None:

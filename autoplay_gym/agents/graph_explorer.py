@@ -6,7 +6,7 @@ are clicks, typing and scrolls on visible actionable elements, the hotkeys the s
 beside a menu item), and `back`. On each step the explorer, in this order of preference:
 1. acts on an element it has not explored anywhere: new UI first (the items of a menu it just opened), then
    lone controls before members of big same-role groups (a keypad's keys act alike), skipping the rest of a
-   family whose members proved inert on this screen (see `explore_hints`);
+   family whose members proved inert on this screen, or all led to one screen (see `explore_hints`);
 2. walks the known graph to the nearest screen that still has such an element;
 3. takes an action that, on another screen, led somewhere with unexplored elements (likely here too);
 4. when unexplored elements remain only behind the start screen, presses `back` (Escape: closes a dialog or
@@ -41,7 +41,7 @@ from autoplay_gym.agents.candidates import (
     screen_size,
     shortcut_candidates,
 )
-from autoplay_gym.agents.explore_hints import InertFamilies, dismissals
+from autoplay_gym.agents.explore_hints import FamilyOutcomes, dismissals
 from autoplay_gym.agents.recording import RESET_REQUEST
 from autoplay_gym.agents.targets import action_target, describe, key_of, key_text, tree_from_info
 from autoplay_gym.agents.ui_graph import Edge, ExplorationGraph
@@ -49,7 +49,7 @@ from autoplay_gym.core.ui import UITree
 from autoplay_gym.tasks import Trajectory
 
 GROUP_SIZE = 4  # a candidate with more same-role siblings than this is deferred
-INERT_GROUP = 2  # families bigger than this get presumed inert from their members (see `explore_hints`)
+FAMILY_GROUP = 2  # families bigger than this get predicted from their members (see `explore_hints`)
 NO_EFFECT_TRIES = 2  # tries of a hotkey without a visible effect before it counts as explored anyway
 STALE_STEPS = 12  # steps without a new state or element before a stuck walk asks for a relaunch
 
@@ -74,7 +74,7 @@ class GraphExplorer:
         self.no_effect: dict[str, int] = {}  # element key -> tries in a row that changed nothing
         self.outcomes: dict[str, set[str]] = {}  # candidate name -> states it led to, from any screen
         self.unreliable: dict[tuple[str, str], int] = {}  # (state, candidate) -> times it led somewhere unplanned
-        self.inert = InertFamilies()  # clicks presumed to change nothing, from their siblings
+        self.families = FamilyOutcomes()  # clicks whose outcome their siblings predict
         self.taken: dict[str, int] = {}  # candidate name -> times taken, on any screen
         self.found: dict[str, int] = {}  # candidate name -> times it led to a screen never seen before
         self._last: tuple[str, Candidate] | None = None
@@ -109,7 +109,7 @@ class GraphExplorer:
         options = [c for c in options if c.element_key not in self.fatal and c.name not in self.fatal]
         options.append(general_candidates(())[0])  # back
         self.options[state] = {c.name: c.element_key for c in options}
-        self.inert.note_options(state, {c.name: c.family for c in options if c.group > INERT_GROUP})
+        self.families.note_options(state, {c.name: c.family for c in options if c.group > FAMILY_GROUP})
         choice = self._choose(state, options)
         if choice is None:
             return dict(RESET_REQUEST)
@@ -202,7 +202,7 @@ class GraphExplorer:
                     self.outcomes.setdefault(choice.name, set()).add(state)
             first_touch = choice.element_key is not None and choice.element_key not in self.touched
             self._mark_acted(choice, changed=state != source)
-            self.inert.record(source, choice.name, changed=state != source)
+            self.families.record(source, choice.name, state)
             if self._plan:
                 expected = self._plan.pop(0)
                 if expected.target != state:
@@ -234,10 +234,10 @@ class GraphExplorer:
         return [n for n, key in names.items() if not tried.get(n) and key not in self.fatal and n not in self.fatal]
 
     def _fresh(self, state: str) -> list[str]:
-        """Untried candidates of `state` on elements never acted on anywhere (and not presumed inert)."""
+        """Untried candidates of `state` on elements never acted on anywhere (and not predicted by their siblings)."""
         names = self.options.get(state, {})
         return [n for n in self._untried(state, names) if names[n] is not None and names[n] not in self.acted
-                and not self.inert.presumed_inert(state, n)]
+                and not self.families.predictable(state, n)]
 
     def _worth_trying(self, state: str) -> list[str]:
         """Untried candidates of `state`, less those predicted to change nothing (taken `NO_EFFECT_TRIES` times

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
-from autoplay_gym.agents.explore_hints import InertFamilies, dismissals, overlay_base
+from autoplay_gym.agents.explore_hints import FamilyOutcomes, dismissals, overlay_base
 from autoplay_gym.agents.ui_graph import ExplorationGraph
 
 
-def test_two_inert_siblings_make_the_rest_of_their_family_presumed_inert():
-    inert = InertFamilies()
+def test_two_inert_siblings_make_the_rest_of_their_family_predictable():
+    families = FamilyOutcomes()
     rows = {f"click:list item|Row {i}||#0": "list|Stats||>list item" for i in range(5)}
-    inert.note_options("props", {**rows, "click:push button|Close||#0": ""})
+    families.note_options("props", {**rows, "click:push button|Close||#0": ""})
     names = sorted(rows)
-    inert.record("props", names[0], changed=False)
-    assert not inert.presumed_inert("props", names[2])
-    inert.record("props", names[1], changed=True)  # a member that did something does not count
-    assert not inert.presumed_inert("props", names[2])
-    inert.record("props", names[3], changed=False)
-    assert inert.presumed_inert("props", names[2]) and not inert.presumed_inert("other", names[2])
-    assert not inert.presumed_inert("props", "click:push button|Close||#0")  # not in a family
+    families.record("props", names[0], "props")
+    assert not families.predictable("props", names[2])
+    families.record("props", names[1], "details")  # a member that did something else does not count
+    assert not families.predictable("props", names[2])
+    families.record("props", names[3], "props")
+    assert families.predictable("props", names[2]) and not families.predictable("other", names[2])
+    assert not families.predictable("props", "click:push button|Close||#0")  # not in a family
+
+
+def test_siblings_that_all_led_to_one_screen_make_the_rest_predictable():
+    families = FamilyOutcomes()
+    items = {f"click:radio menu item|{n}||#0": "menu|Tab width||>radio menu item" for n in (2, 4, 6, 8)}
+    families.note_options("popover", items)
+    names = sorted(items)
+    families.record("popover", names[0], "editor")
+    assert not families.predictable("popover", names[2])  # one member is no evidence
+    families.record("popover", names[1], "editor")
+    assert families.predictable("popover", names[2])
+    families.record("popover", names[3], "dialog")  # a member that went elsewhere: the family is no longer alike
+    assert not families.predictable("popover", names[2])
 
 
 def _graph(edges: list[tuple[str, str, str]]) -> ExplorationGraph:
