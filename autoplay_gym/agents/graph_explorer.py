@@ -18,7 +18,7 @@ beside a menu item), and `back`. On each step the explorer, in this order of pre
 6. relaunches when stuck, otherwise takes an action known to change screens toward the screen visited least
    (a known effect on a rarely seen screen makes a new combination of the app's states), else repeats the
    least-tried action.
-An element counts as explored once acting on it changed the screen, or after one try that did not (two for a
+An element counts as explored once acting on it changed the screen (not merely closed an overlay over it), or after one try that did not (two for a
 hotkey). Typing a text the field already holds is no candidate: it changes nothing. The
 explorer never presses Close/Quit/window-decoration buttons or their shortcuts, and an action after which
 `info["app_status"]` reported the app gone is never taken again (on any screen) and triggers a relaunch.
@@ -79,6 +79,9 @@ class GraphExplorer:
         self.found: dict[str, int] = {}  # candidate name -> times it led to a screen never seen before
         self._last: tuple[str, Candidate] | None = None
         self._prev_keys: set[str] = set()
+        self._shown_keys: frozenset[str] = frozenset()  # keys of the elements the last screen offered to act on
+        self._shown_all: frozenset[str] = frozenset()  # keys of every element the last screen showed
+        self._size: tuple[int, int] | None = None
         self._plan: list[Edge] = []
         self._stale = 0
         self._turn = -1
@@ -92,12 +95,14 @@ class GraphExplorer:
         self._last = None
         self._plan = []
         self._prev_keys = set()
+        self._shown_keys = self._shown_all = frozenset()
         self._stale = 0
         self._turn += 1
         self._step = 0
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
         tree = tree_from_info(info)
+        self._size = screen_size(obs)
         state = self._absorb(tree, info, root=self._step == 0)
         self._step += 1
         if info.get("app_status"):
@@ -187,6 +192,9 @@ class GraphExplorer:
             return ""
         known = len(self.graph.states)
         state = self.graph.visit(tree, root=root, where={"turn": self._turn, "step": self._step}).key
+        shown, self._shown_all = self._shown_all, frozenset(key_text(key_of(e)) for e in tree)
+        self._shown_keys = frozenset(
+            c.element_key for c in element_candidates(tree, self._size, avoid_exits=self.avoid_exits) if c.element_key)
         novel = len(self.graph.states) > known
         if self._last is not None:
             source, choice = self._last
@@ -201,7 +209,13 @@ class GraphExplorer:
                 if state != source:
                     self.outcomes.setdefault(choice.name, set()).add(state)
             first_touch = choice.element_key is not None and choice.element_key not in self.touched
-            self._mark_acted(choice, changed=state != source)
+            if state != source and choice.element_key in self._shown_keys and self._shown_all < shown:
+                # Only elements went away, this one stayed: the click dismissed an overlay (a popover, a menu)
+                # and never reached the element. Counting it explored would hide, say, the app menu's items
+                # after a click on its button while another popover was open.
+                self.touched.add(choice.element_key)
+            else:
+                self._mark_acted(choice, changed=state != source)
             self.families.record(source, choice.name, state)
             if self._plan:
                 expected = self._plan.pop(0)

@@ -113,3 +113,74 @@ def test_an_action_that_never_changed_the_start_screen_is_not_repeated_there():
             if action["type"] == "reset":
                 explorer.reset("")
         assert app.scrolls_at_start <= 2, f"seed {seed}: scrolled the still page {app.scrolls_at_start} times"
+
+
+INERT_TOOLS = ("Cut", "Copy", "Paste", "Undo")
+
+
+class PopoverToy:
+    """A "View" button that opens a popover with a "Wrap" toggle (it closes the popover), a "Menu" button whose
+    menu holds "Preferences", which opens a dialog, and tool buttons that do nothing. A click on a button while
+    the popover is open only closes the popover, as GTK's popovers do."""
+
+    def __init__(self) -> None:
+        self.screen, self.wrap = "main", False
+
+    def tree(self) -> UITree:
+        elements = [UIElement(0, "frame", "Toy", bounds=Bounds(0, 0, 400, 300))]
+
+        def add(role: str, name: str, y: int, **flags) -> None:
+            elements.append(UIElement(len(elements), role, name, parent=0, depth=1, bounds=Bounds(10, y, 150, y + 30),
+                                      clickable=True, **flags))
+
+        add("push button", "View", 10)
+        add("push button", "Menu", 50)
+        for i, name in enumerate(INERT_TOOLS):
+            add("push button", name, 170 + 20 * i)
+        if self.screen == "popover":
+            add("check menu item", "Wrap", 90, checkable=True, checked=self.wrap)
+        elif self.screen == "menu":
+            add("menu item", "Preferences", 90)
+        elif self.screen == "dialog":
+            add("push button", "Done", 130)
+        return UITree(elements)
+
+    def step(self, action: dict) -> None:
+        if action["type"] in ("reset", "back"):
+            self.screen = "main"
+            return
+        name = self.tree()[action["element"]].text if action["type"] == "click" else ""
+        if self.screen in ("popover", "menu") and name in ("View", "Menu", *INERT_TOOLS):
+            self.screen = "main"  # a click outside an open popover closes it, and does nothing else
+        elif name in ("View", "Menu"):
+            self.screen = "popover" if name == "View" else "menu"
+        elif name == "Wrap":
+            self.screen, self.wrap = "main", not self.wrap
+        elif name == "Preferences":
+            self.screen = "dialog"
+        elif name == "Done":
+            self.screen = "main"
+
+
+def test_a_click_that_only_closed_a_popover_leaves_the_element_unexplored():
+    """With the popover open and its toggle explored, Menu is the fresh element: clicking it only closes the
+    popover, so Menu's own items must still be reached next, not after everything else was retried."""
+    app = PopoverToy()
+    steps = [Step(0, None, None, "", app.tree().to_dicts())]
+    view, wrap = {"type": "click", "element": 1}, {"type": "click", "element": 7}
+    tools = [{"type": "click", "element": 3 + i} for i in range(len(INERT_TOOLS))]
+    for action in (*tools, view, wrap, view):
+        app.step(action)
+        steps.append(Step(len(steps), action, None, "", app.tree().to_dicts()))
+    for seed in range(10):
+        app, explorer = PopoverToy(), GraphExplorer(seed=seed)
+        app.screen, app.wrap = "popover", True
+        explorer.absorb(Trajectory("history", "toy", steps=steps))
+        explorer.reset("")
+        taken = []
+        for _ in range(3):
+            action = explorer.act({"screenshot": None}, {"ui_elements": app.tree().to_dicts()})
+            taken.append((app.screen, app.tree()[action["element"]].text if "element" in action else action["type"]))
+            app.step(action)
+        # Menu, the one fresh element, closes the popover; then it is still fresh and opens its menu
+        assert taken == [("popover", "Menu"), ("main", "Menu"), ("menu", "Preferences")], (seed, taken)
