@@ -18,10 +18,10 @@ beside a menu item), and `back`. On each step the explorer, in this order of pre
 6. relaunches when stuck, otherwise takes an action known to change screens toward the screen visited least
    (a known effect on a rarely seen screen makes a new combination of the app's states), else repeats the
    least-tried action.
-An element counts as explored once acting on it changed the screen (not merely closed an overlay over it), or after one try that did not (two for a
-hotkey). Typing a text the field already holds is no candidate: it changes nothing. The
-explorer never presses Close/Quit/window-decoration buttons or their shortcuts, and an action after which
-`info["app_status"]` reported the app gone is never taken again (on any screen) and triggers a relaunch.
+An element counts as explored once acting on it changed the screen (not merely closed an overlay over it), or
+after one try that did not (two for a hotkey). Typing a text the field already holds is no candidate: it changes
+nothing. The explorer never presses Close/Quit/window-decoration buttons or their shortcuts, and an action after
+which `info["app_status"]` reported the app gone is never taken again (on any screen) and triggers a relaunch.
 """
 
 from __future__ import annotations
@@ -193,8 +193,8 @@ class GraphExplorer:
         known = len(self.graph.states)
         state = self.graph.visit(tree, root=root, where={"turn": self._turn, "step": self._step}).key
         shown, self._shown_all = self._shown_all, frozenset(key_text(key_of(e)) for e in tree)
-        self._shown_keys = frozenset(
-            c.element_key for c in element_candidates(tree, self._size, avoid_exits=self.avoid_exits) if c.element_key)
+        offered = element_candidates(tree, self._size, avoid_exits=self.avoid_exits)
+        self._shown_keys = frozenset(c.element_key for c in offered if c.element_key)
         novel = len(self.graph.states) > known
         if self._last is not None:
             source, choice = self._last
