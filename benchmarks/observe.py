@@ -129,8 +129,9 @@ def probe_input(env: AppEnv, action: dict) -> None:
     assert isinstance(backend, UbuntuBackend)
     if "element" in action:
         backend._input.click(*env.tree[action["element"]].bounds.center)
-    elif action["type"] == "hotkey":
-        backend._input.focus_top_window()
+        return
+    backend._input.focus_top_window()  # as env.step does: an earlier app's window may have held the keyboard
+    if action["type"] == "hotkey":
         backend._input.press_keys(tuple(action["keys"]))
     else:
         backend._input.type_text(action["text"])
