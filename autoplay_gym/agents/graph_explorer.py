@@ -81,7 +81,6 @@ class GraphExplorer:
         self._prev_keys: set[str] = set()
         self._shown_keys: frozenset[str] = frozenset()  # keys of the elements the last screen offered to act on
         self._shown_all: frozenset[str] = frozenset()  # keys of every element the last screen showed
-        self._size: tuple[int, int] | None = None
         self._plan: list[Edge] = []
         self._stale = 0
         self._turn = -1
@@ -102,13 +101,13 @@ class GraphExplorer:
 
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
         tree = tree_from_info(info)
-        self._size = screen_size(obs)
-        state = self._absorb(tree, info, root=self._step == 0)
+        elements = element_candidates(tree, screen_size(obs), avoid_exits=self.avoid_exits)
+        state = self._absorb(tree, info, elements, root=self._step == 0)
         self._step += 1
         if info.get("app_status"):
             self._plan = []
             return dict(RESET_REQUEST)
-        options = [self._with_text(c) for c in element_candidates(tree, screen_size(obs), avoid_exits=self.avoid_exits)]
+        options = [self._with_text(c) for c in elements]
         options = [c for c in options if not _types_what_is_there(c, tree)]
         options += shortcut_candidates(tree, avoid_exits=self.avoid_exits)
         options = [c for c in options if c.element_key not in self.fatal and c.name not in self.fatal]
@@ -129,8 +128,9 @@ class GraphExplorer:
         """Learn from the turn's last step, whose result no `act` call saw."""
         final = trajectory.final
         if self._last is not None and final is not None:
-            self._absorb(tree_from_info({"ui_elements": final.ui_elements}), {
-                "action_error": final.action_error, "app_status": final.info.get("app_status")})
+            tree = tree_from_info({"ui_elements": final.ui_elements})
+            self._absorb(tree, {"action_error": final.action_error, "app_status": final.info.get("app_status")},
+                         element_candidates(tree, None, avoid_exits=self.avoid_exits))
         self._last = None
 
     @property
@@ -159,12 +159,13 @@ class GraphExplorer:
                 self.tried.setdefault(source, {})
                 self.tried[source][name] = self.tried[source].get(name, 0) + 1
                 self.taken[name] = self.taken.get(name, 0) + 1
+            elements = element_candidates(tree, None, avoid_exits=self.avoid_exits)
             state = self._absorb(tree, {"action_error": step.action_error, "app_status": step.info.get("app_status")},
-                                 root=step.index == 0)
+                                 elements, root=step.index == 0)
             if not state:
                 previous = None
                 continue
-            options = element_candidates(tree, None, avoid_exits=self.avoid_exits) + shortcut_candidates(tree)
+            options = elements + shortcut_candidates(tree)
             self.options[state] = {c.name: c.element_key for c in options} | {"back": None}
             previous = (state, tree)
         self._last = None
@@ -182,7 +183,8 @@ class GraphExplorer:
 
     # --- learning ---------------------------------------------------------------------------------------------
 
-    def _absorb(self, tree: UITree, info: dict[str, Any], *, root: bool = False) -> str:
+    def _absorb(self, tree: UITree, info: dict[str, Any], elements: list[Candidate], *, root: bool = False) -> str:
+        """Learn the screen `tree` that the last action led to; `elements` are its element candidates."""
         if not len(tree):  # no window left (the app died): learn that, but an empty screen is no state
             if self._last is not None and info.get("app_status"):
                 _, choice = self._last
@@ -193,8 +195,7 @@ class GraphExplorer:
         known = len(self.graph.states)
         state = self.graph.visit(tree, root=root, where={"turn": self._turn, "step": self._step}).key
         shown, self._shown_all = self._shown_all, frozenset(key_text(key_of(e)) for e in tree)
-        offered = element_candidates(tree, self._size, avoid_exits=self.avoid_exits)
-        self._shown_keys = frozenset(c.element_key for c in offered if c.element_key)
+        self._shown_keys = frozenset(c.element_key for c in elements if c.element_key)
         novel = len(self.graph.states) > known
         if self._last is not None:
             source, choice = self._last
