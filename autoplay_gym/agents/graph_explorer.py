@@ -6,9 +6,11 @@ are clicks, typing and scrolls on visible actionable elements, the hotkeys the s
 beside a menu item), and `back`. On each step the explorer, in this order of preference:
 1. acts on an element it has not explored anywhere: new UI first (the items of a menu it just opened), then
    lone controls before members of big same-role groups (a keypad's keys act alike), skipping the rest of a
-   family whose members proved inert on this screen, or all led to one screen (see `explore_hints`);
+   family whose members proved inert on this screen, or all led to one screen, or (rows, radio and check
+   items) found nothing new on any screen (see `explore_hints`);
 2. walks the known graph to the nearest screen that still has such an element;
-3. takes an action that, on another screen, led somewhere with unexplored elements (likely here too);
+3. takes an action that, on another screen, led somewhere with unexplored elements (likely here too), unless
+   it broke that promise twice in a row (a popover over a one-off dialog kept the elements it promised);
 4. when unexplored elements remain only behind the start screen, presses `back` (Escape: closes a dialog or
    menu and keeps the app's state) once per screen, then asks for a relaunch (`RESET_REQUEST`);
 5. takes any untried action here (a familiar element on a new screen; first those that most often found a
@@ -51,6 +53,7 @@ from autoplay_gym.tasks import Trajectory
 GROUP_SIZE = 4  # a candidate with more same-role siblings than this is deferred
 FAMILY_GROUP = 2  # families bigger than this get predicted from their members (see `explore_hints`)
 NO_EFFECT_TRIES = 2  # tries of a hotkey without a visible effect before it counts as explored anyway
+BROKEN_PROMISES = 2  # times in a row a "promising" action led nowhere new before it is no longer promising
 STALE_STEPS = 12  # steps without a new state or element before a stuck walk asks for a relaunch
 
 
@@ -77,6 +80,7 @@ class GraphExplorer:
         self.families = FamilyOutcomes()  # clicks whose outcome their siblings predict
         self.taken: dict[str, int] = {}  # candidate name -> times taken, on any screen
         self.found: dict[str, int] = {}  # candidate name -> times it led to a screen never seen before
+        self.broken: dict[str, int] = {}  # candidate name -> promises in a row it broke (see `_choose`)
         self._last: tuple[str, Candidate] | None = None
         self._prev_keys: set[str] = set()
         self._shown_keys: frozenset[str] = frozenset()  # keys of the elements the last screen offered to act on
@@ -102,6 +106,7 @@ class GraphExplorer:
     def act(self, obs: dict[str, Any], info: dict[str, Any]) -> dict[str, Any]:
         tree = tree_from_info(info)
         elements = element_candidates(tree, screen_size(obs), avoid_exits=self.avoid_exits)
+        promised = self._last[1].name if self._last is not None and self.reason == "promising" else None
         state = self._absorb(tree, info, elements, root=self._step == 0)
         self._step += 1
         if info.get("app_status"):
@@ -114,6 +119,8 @@ class GraphExplorer:
         options.append(general_candidates(())[0])  # back
         self.options[state] = {c.name: c.element_key for c in options}
         self.families.note_options(state, {c.name: c.family for c in options if c.group > FAMILY_GROUP})
+        if promised:  # kept if this screen offers unseen elements
+            self.broken[promised] = 0 if self._fresh(state) else self.broken.get(promised, 0) + 1
         choice = self._choose(state, options)
         if choice is None:
             return dict(RESET_REQUEST)
@@ -217,7 +224,7 @@ class GraphExplorer:
                 self.touched.add(choice.element_key)
             else:
                 self._mark_acted(choice, changed=state != source)
-            self.families.record(source, choice.name, state)
+                self.families.record(source, choice.name, state, novel=novel)
             if self._plan:
                 expected = self._plan.pop(0)
                 if expected.target != state:
@@ -277,7 +284,7 @@ class GraphExplorer:
             self.reason = "walk to fresh"
             return by_name[self._plan[0].candidate]
         tried = self.tried.get(state, {})
-        promising = [c for c in options if not tried.get(c.name)
+        promising = [c for c in options if not tried.get(c.name) and self.broken.get(c.name, 0) < BROKEN_PROMISES
                      and any(self._fresh(t) for t in self.outcomes.get(c.name, ()))]
         if promising:  # on another screen this action led somewhere with unseen elements: likely here too
             self.reason = "promising"

@@ -13,7 +13,7 @@ def test_two_inert_siblings_make_the_rest_of_their_family_predictable():
     names = sorted(rows)
     families.record("props", names[0], "props")
     assert not families.predictable("props", names[2])
-    families.record("props", names[1], "details")  # a member that did something else does not count
+    families.record("props", names[1], "details", novel=True)  # a member that did something else does not count
     assert not families.predictable("props", names[2])
     families.record("props", names[3], "props")
     assert families.predictable("props", names[2]) and not families.predictable("other", names[2])
@@ -29,8 +29,23 @@ def test_siblings_that_all_led_to_one_screen_make_the_rest_predictable():
     assert not families.predictable("popover", names[2])  # one member is no evidence
     families.record("popover", names[1], "editor")
     assert families.predictable("popover", names[2])
-    families.record("popover", names[3], "dialog")  # a member that went elsewhere: the family is no longer alike
+    families.record("popover", names[3], "dialog", novel=True)  # one went elsewhere: the family is no longer alike
     assert not families.predictable("popover", names[2])
+
+
+def test_siblings_that_found_nothing_new_anywhere_make_the_rest_predictable_everywhere():
+    families = FamilyOutcomes()
+    rows = {f"click:list item|Font {i}||#0": "list|Fonts||>list item" for i in range(6)}
+    names = sorted(rows)
+    for screen in ("fonts-over-a", "fonts-over-b", "fonts-over-c"):  # one dialog over three states of the app
+        families.note_options(screen, rows)
+    families.record("fonts-over-a", names[0], "fonts-over-a2")  # selected: another screen, seen before
+    assert not families.predictable("fonts-over-b", names[2])  # one member is no evidence
+    families.record("fonts-over-b", names[1], "fonts-over-b2")
+    assert families.predictable("fonts-over-c", names[2])  # on a screen where no member was clicked yet
+    assert not families.predictable("fonts-over-c", "click:push button|Select||#0")
+    families.record("fonts-over-c", names[3], "preview", novel=True)  # one found something new
+    assert not families.predictable("fonts-over-a", names[4])
 
 
 def _graph(edges: list[tuple[str, str, str]]) -> ExplorationGraph:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from itertools import product
 
-from autoplay_gym.agents.graph_explorer import GraphExplorer
+from autoplay_gym.agents.candidates import element_candidates
+from autoplay_gym.agents.graph_explorer import BROKEN_PROMISES, GraphExplorer
 from autoplay_gym.core.ui import Bounds, UIElement, UITree
 from autoplay_gym.tasks import Step, Trajectory
 
@@ -184,3 +185,65 @@ def test_a_click_that_only_closed_a_popover_leaves_the_element_unexplored():
             app.step(action)
         # Menu, the one fresh element, closes the popover; then it is still fresh and opens its menu
         assert taken == [("popover", "Menu"), ("main", "Menu"), ("menu", "Preferences")], (seed, taken)
+
+
+OPTIONS = ("Wrap", "Numbers", "Grid")
+
+
+class MenuToy:
+    """Three check boxes (every combination a screen of its own) and a "Menu" button whose menu holds "About";
+    any click while the menu is open only closes it, as GTK's popovers do."""
+
+    def __init__(self) -> None:
+        self.on, self.menu = dict.fromkeys(OPTIONS, False), False
+
+    def tree(self) -> UITree:
+        elements = [UIElement(0, "frame", "Toy", bounds=Bounds(0, 0, 400, 300)),
+                    UIElement(1, "push button", "Menu", parent=0, depth=1, bounds=Bounds(10, 10, 90, 40),
+                              clickable=True)]
+        for i, name in enumerate(OPTIONS):
+            elements.append(UIElement(len(elements), "check box", name, parent=0, depth=1, clickable=True,
+                                      bounds=Bounds(10, 60 + 40 * i, 150, 90 + 40 * i), checkable=True,
+                                      checked=self.on[name]))
+        if self.menu:
+            elements.append(UIElement(len(elements), "menu item", "About", parent=0, depth=1, clickable=True,
+                                      bounds=Bounds(200, 10, 300, 40)))
+        return UITree(elements)
+
+    def step(self, action: dict) -> None:
+        if action["type"] == "reset":
+            self.on, self.menu = dict.fromkeys(OPTIONS, False), False
+        elif self.menu or action["type"] == "back":
+            self.menu = False
+        elif action["type"] == "click":
+            name = self.tree()[action["element"]].text
+            if name == "Menu":
+                self.menu = True
+            else:
+                self.on[name] = not self.on[name]
+
+
+def test_an_action_that_keeps_breaking_its_promise_is_no_longer_promising():
+    """Menu once led (over a dialog since closed) to a screen with an element never acted on; here its menu
+    holds nothing new. Trusted forever, that promise has the explorer open and close the menu on every new
+    screen, while the menu open is itself a new screen with Menu untried on it."""
+    app = MenuToy()
+    app.menu = True
+    everything = element_candidates(app.tree(), None)
+    app.menu = False
+    menu = next(c.name for c in everything if c.target and c.target.get("name") == "Menu")
+    for seed in range(5):
+        app, explorer = MenuToy(), GraphExplorer(seed=seed)
+        explorer.acted |= {c.element_key for c in everything if c.element_key}
+        explorer.touched |= explorer.acted
+        explorer.options["over a dialog"] = {menu: None, "click:push button|Save||#0": "push button|Save"}
+        explorer.outcomes[menu] = {"over a dialog"}
+        explorer.reset("")
+        promising = 0
+        for _ in range(30):
+            action = explorer.act({"screenshot": None}, {"ui_elements": app.tree().to_dicts()})
+            promising += explorer.reason == "promising"
+            app.step(action)
+            if action["type"] == "reset":
+                explorer.reset("")
+        assert promising <= BROKEN_PROMISES, f"seed {seed}: Menu taken as promising {promising} times"
