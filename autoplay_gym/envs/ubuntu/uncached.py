@@ -72,9 +72,10 @@ class Reader:
         reply = await self.ask(path, ACCESSIBLE, "GetChildren")
         return [child for _, child in reply.body[0]] if _ok(reply) else []
 
-    async def properties(self, path: str) -> dict[str, object]:
-        """Name, Description, ChildCount and Parent (as a path), in one GetAll where that is safe."""
-        keys = ("Name", "Description", "ChildCount", "Parent")
+    async def properties(self, path: str, parent: bool = True) -> dict[str, object]:
+        """Name, Description, ChildCount and (if `parent`, or free) Parent as a path, in one GetAll where that
+        is safe; one Get per property otherwise, so a parent already known is not asked for."""
+        keys = ("Name", "Description", "ChildCount", "Parent") if parent else ("Name", "Description", "ChildCount")
         if self.batch:
             reply = await self.ask(path, PROPERTIES, "GetAll", "s", [ACCESSIBLE])
             props = reply.body[0] if _ok(reply) else {}  # type: ignore[union-attr]
@@ -107,7 +108,7 @@ class Reader:
         # ChildCount, not GetChildren: listing a spreadsheet's children would build 2^31 objects
         asks = [self.static(path), self.ask(path, ACCESSIBLE, "GetState")]
         if shown is None:
-            asks.append(self.properties(path))
+            asks.append(self.properties(path, parent is None))
         if index is None:
             asks.append(self.ask(path, ACCESSIBLE, "GetIndexInParent"))
         fixed, state, *more = await asyncio.gather(*asks)
@@ -118,7 +119,7 @@ class Reader:
         if shown is None:
             props = more.pop(0)
         elif bits & shown:
-            props = await self.properties(path)
+            props = await self.properties(path, parent is None)
         else:
             props = {}
         if index is None:

@@ -21,7 +21,10 @@ def _read(env, coroutine_factory):
     return atspi.loop.run(coroutine_factory, timeout=60, what="test read")
 
 
-def test_node_by_node_read_matches_the_cache(terminal):
+@pytest.mark.parametrize("batched", [True, False], ids=["GetAll", "Get-per-property"])
+def test_node_by_node_read_matches_the_cache(terminal, batched):
+    """Both ways of asking for properties: one GetAll, or (as on Qt 5, which crashes on GetAll) one Get each,
+    where a parent the walk already knows is not asked for."""
     atspi = terminal.backend._atspi
     bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
     app = atspi._apps[bus]
@@ -30,7 +33,7 @@ def test_node_by_node_read_matches_the_cache(terminal):
         cached = await atspi._items(bus)
         walked = await uncached.read_missing(
             atspi._call, bus, set(), [ROOT_PATH], shown=app.shown, budget=500, child_limit=WALK_CHILD_LIMIT,
-            toolkit=app.toolkit,
+            toolkit=app.toolkit if batched else next(iter(uncached.GETALL_CRASHES)),
         )
         return cached, walked
 
