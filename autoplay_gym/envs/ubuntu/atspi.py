@@ -581,7 +581,7 @@ class AtspiTree:
             asyncio.gather(*(reader.describe(p, nodes[p].parent, nodes[p].index, app.shown) for p in named)),
             asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in unnamed)),
         )
-        hidden, shown = [], []
+        hidden, revealed = [], []
         for path, fresh in zip(named, found):
             if fresh is None:
                 return False  # it died between the event and now
@@ -589,7 +589,7 @@ class AtspiTree:
                 if fresh.states & app.shown:
                     if app.rereads_shown:
                         return False  # LibreOffice: GetItems is most of a full read
-                    shown.append(path)  # its descendants came with it, silently
+                    revealed.append(path)  # its descendants came with it, silently
                 else:
                     hidden.append(path)  # its descendants went with it, silently: what the last read held is dropped
             elif nodes[path].child_count == UNKNOWN_COUNT:
@@ -599,8 +599,8 @@ class AtspiTree:
             nodes[path] = RawNode(*fresh)
         if hidden:
             _drop_below(nodes, hidden)
-        if shown:
-            added.update(await self._reread_below_shown(bus_name, nodes, shown, app))
+        if revealed:
+            added.update(await self._reread_below_shown(bus_name, nodes, revealed, app))
         unread = changes.nodes - nodes.keys() - {ROOT_PATH} - self._read_afresh.get(bus_name, set())
         if unread and not await self._place_unread(bus_name, nodes, unread, app, reader, added):
             return False  # news of a shown node that cannot be placed: the last read is missing a part
@@ -616,24 +616,24 @@ class AtspiTree:
         return True
 
     async def _reread_below_shown(
-        self, bus_name: str, nodes: dict[str, RawNode], shown: list[str], app: AppInfo
+        self, bus_name: str, nodes: dict[str, RawNode], revealed: list[str], app: AppInfo
     ) -> set[str]:
         """Replace what lies below nodes just shown (a side pane, a menu bar) as a full read would find it: their
         descendants' states changed without news. They come from one GetItems, then a walk of what the cache
         lacks below them; the full read's walk of the whole app (Gecko's ~40 ms) is spared. Returns their paths."""
         cached = await self._items(bus_name)
-        _drop_below(nodes, shown)
-        nodes.update((path, cached[path]) for path in shown if path in cached)  # as a full read has them
+        _drop_below(nodes, revealed)
+        nodes.update((path, cached[path]) for path in revealed if path in cached)  # as a full read has them
         below = _children_index(cached)
         subtree: dict[str, RawNode] = {}
-        stack = [kid for path in shown for kid in below.get(path, ()) if kid != path]
+        stack = [kid for path in revealed for kid in below.get(path, ()) if kid != path]
         while stack:
             path = stack.pop()
             if path not in subtree and path not in nodes:
                 subtree[path] = cached[path]
                 stack.extend(kid for kid in below.get(path, ()) if kid != path)
         nodes.update(subtree)
-        part = {path: nodes[path] for path in (*shown, *subtree)}
+        part = {path: nodes[path] for path in (*revealed, *subtree)}
         missing = [path for path in _incomplete(part, app.shown) if path != ROOT_PATH]  # no windows in `part`
         walked = await self._read_below(bus_name, nodes, missing, app) if missing else set()
         return set(subtree) | walked
