@@ -559,10 +559,10 @@ class AtspiTree:
     async def _apply_changes(self, bus_name: str, nodes: dict[str, RawNode], changes: Changes, app: AppInfo) -> bool:
         """Update the last read in place with what the app announced: list again the children of nodes that
         gained or lost some, re-read the announced nodes (on LibreOffice, also the states of every shown node
-        and of the hidden children of shown containers), and forget what lies below a node hidden. False when
-        that is not enough: a shown node that neither read holds was named, a node died or was shown (its
-        cached descendants' states change unannounced), or a node's child count or (on LibreOffice) a node's
-        visibility changed unannounced."""
+        and of the hidden children of shown containers), forget what lies below a node hidden, and read again
+        what lies below a node shown (see `_reread_below_shown`). False when that is not enough: a shown node
+        that neither read holds was named, a node died, a node was shown on LibreOffice, or a node's child
+        count or (on LibreOffice) a node's visibility changed unannounced."""
         reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo, CONCURRENCY)
         added: set[str] = set()
         parents = changes.structure | {nodes[p].parent for p in changes.removed if p in nodes}
@@ -581,14 +581,17 @@ class AtspiTree:
             asyncio.gather(*(reader.describe(p, nodes[p].parent, nodes[p].index, app.shown) for p in named)),
             asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in unnamed)),
         )
-        hidden = []
+        hidden, revealed = [], []
         for path, fresh in zip(named, found):
             if fresh is None:
                 return False  # it died between the event and now
             if (fresh.states ^ nodes[path].states) & app.shown:
                 if fresh.states & app.shown:
-                    return False  # shown: its cached descendants changed silently, and one GetItems beats a walk
-                hidden.append(path)  # its descendants went with it, silently: what the last read held is dropped
+                    if app.rereads_shown:
+                        return False  # LibreOffice: GetItems is most of a full read
+                    revealed.append(path)  # its descendants came with it, silently
+                else:
+                    hidden.append(path)  # its descendants went with it, silently: what the last read held is dropped
             elif nodes[path].child_count == UNKNOWN_COUNT:
                 fresh = fresh._replace(child_count=UNKNOWN_COUNT)  # what a full read would say again
             elif fresh.states & app.shown and fresh.child_count != nodes[path].child_count:
@@ -596,6 +599,8 @@ class AtspiTree:
             nodes[path] = RawNode(*fresh)
         if hidden:
             _drop_below(nodes, hidden)
+        if revealed:
+            added.update(await self._reread_below_shown(bus_name, nodes, revealed, app))
         unread = changes.nodes - nodes.keys() - {ROOT_PATH} - self._read_afresh.get(bus_name, set())
         if unread and not await self._place_unread(bus_name, nodes, unread, app, reader, added):
             return False  # news of a shown node that cannot be placed: the last read is missing a part
@@ -609,6 +614,29 @@ class AtspiTree:
                 return False
             nodes[path].states = bits  # enabled, checked, selected... changed silently
         return True
+
+    async def _reread_below_shown(
+        self, bus_name: str, nodes: dict[str, RawNode], revealed: list[str], app: AppInfo
+    ) -> set[str]:
+        """Replace what lies below nodes just shown (a side pane, a menu bar) as a full read would find it: their
+        descendants' states changed without news. They come from one GetItems, then a walk of what the cache
+        lacks below them; the full read's walk of the whole app (Gecko's ~40 ms) is spared. Returns their paths."""
+        cached = await self._items(bus_name)
+        _drop_below(nodes, revealed)
+        nodes.update((path, cached[path]) for path in revealed if path in cached)  # as a full read has them
+        below = _children_index(cached)
+        subtree: dict[str, RawNode] = {}
+        stack = [kid for path in revealed for kid in below.get(path, ()) if kid != path]
+        while stack:
+            path = stack.pop()
+            if path not in subtree and path not in nodes:
+                subtree[path] = cached[path]
+                stack.extend(kid for kid in below.get(path, ()) if kid != path)
+        nodes.update(subtree)
+        part = {path: nodes[path] for path in (*revealed, *subtree)}
+        missing = [path for path in _incomplete(part, app.shown) if path != ROOT_PATH]  # no windows in `part`
+        walked = await self._read_below(bus_name, nodes, missing, app) if missing else set()
+        return set(subtree) | walked
 
     async def _relist(
         self, bus_name: str, nodes: dict[str, RawNode], parents: set[str], app: AppInfo, reader: uncached.Reader,
