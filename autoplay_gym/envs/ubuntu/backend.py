@@ -71,6 +71,8 @@ class UbuntuBackend:
         self._proc: subprocess.Popen | None = None
         self._app_token = ""
         self._launches = 0
+        # Set by a launch until its first settled snapshot: that one is read afresh (see `_settled_snapshot`).
+        self._just_launched = False
         self.home: Path | None = None
 
     # --- lifecycle --------------------------------------------------------------------------------------------
@@ -126,6 +128,7 @@ class UbuntuBackend:
     def _launch(self, argv: list[str]) -> None:
         assert self.desktop is not None and self.home is not None and self._atspi is not None
         self._launches += 1
+        self._just_launched = True
         self._app_token = f"{self.desktop.token}-{self._launches}"
         env = dict(self.app.env)
         env[APP_MARKER_VAR] = self._app_token
@@ -276,13 +279,17 @@ class UbuntuBackend:
 
         The screenshot is taken after the tree, and both must match the quiet state: a frame or event that
         arrives in between means the app was not done, so settling resumes (within the same cap).
+        After a launch every read is a full one: a starting app does not announce every change it makes
+        (evince's page taking the focus went unannounced in 2 of 12 launches), so a read patched from the
+        launch's first one can miss it, and two resets could return different trees.
         """
         assert self._screen is not None and self._atspi is not None
         deadline = start + (self.settle_cap if cap is None else cap)
+        fresh, self._just_launched = self._just_launched, False
         while True:
             frame = self._settle(start, quiet=quiet, cap=max(deadline - start, 0.0))
             events = self._atspi.event_count
-            snapshot = self.observe()
+            snapshot = self.observe(fresh=fresh)
             if time.monotonic() >= deadline:
                 return snapshot
             if self._atspi.event_count == events and self._screen.grab_raw() == frame:

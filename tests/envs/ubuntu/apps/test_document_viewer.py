@@ -69,3 +69,17 @@ def test_patched_reads_match_full_reads(viewer):
         {"type": "key", "key": "F9"},
     ])
     assert patched > 0
+
+
+def test_launch_reads_are_full_and_later_reads_patch(viewer):
+    """evince does not announce every change it makes while starting (its page takes the focus unannounced
+    now and then): each read of reset's settling is a full one, so two resets agree, and the reads after an
+    action patch the last one again."""
+    viewer.reset(options=OPEN_PDF)
+    reads = viewer.backend._atspi.reads
+    before = dict(reads)
+    viewer.reset(options=OPEN_PDF)
+    assert reads["full"] > before["full"]
+    assert (reads["patched"], reads["reused"]) == (before["patched"], before["reused"])
+    step_ok(viewer, {"type": "hotkey", "keys": ["ctrl", "plus"]})
+    assert reads["patched"] > before["patched"]
