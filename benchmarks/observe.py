@@ -8,8 +8,8 @@ For every app, medians over --runs samples of:
             key, a key that toggles a pane), the screen and bus left to go quiet, then UbuntuBackend.observe():
             screenshot + every visible element with role, name, description, states, extents in screen pixels
             and text of text widgets. The nodes the app announced as changed are read again, or every node
-            after a change of structure (changes.py); extents and text where something was drawn or an
-            event named the node (damage.py)
+            after a change of structure (changes.py); extents and text where something was drawn (damage.py;
+            on LibreOffice, where pixels changed: screen.changed_tiles) or an event named the node
   full      the same with every node, extent and text read again (no memo of the last read)
   still     the same on a still screen: nothing drawn and no AT-SPI event since the last observation, so the
             last one is returned (a copy of its screenshot)

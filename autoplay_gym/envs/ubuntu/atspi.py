@@ -19,7 +19,8 @@ are sent pipelined with bounded concurrency. Toolkit quirks handled:
   (`changes.py`); LibreOffice changes some shown controls silently, so the states of every shown node are
   read too (a third of its ~125 ms GetItems, which lists every closed menu's items); other toolkits, a change
   of structure, or a node shown or hidden, get a full read. Extents and text are read where something was drawn
-  or an event named the node. (`backend.py` skips even that while nothing is drawn and no event arrives.)
+  (on LibreOffice, which repaints far more than it changes: where pixels changed) or an event named the node.
+  (`backend.py` skips even that while nothing is drawn and no event arrives.)
 D-Bus object paths never leave this module: GTK4 paths carry per-launch UUIDs.
 """
 
@@ -42,6 +43,7 @@ from autoplay_gym.envs.ubuntu.loop import LoopThread
 from autoplay_gym.envs.ubuntu import quirks, uncached
 from autoplay_gym.envs.ubuntu.changes import Changes
 from autoplay_gym.envs.ubuntu.damage import Rect, overlaps
+from autoplay_gym.envs.ubuntu.screen import ChangedTiles
 
 REGISTRY = "org.a11y.atspi.Registry"
 ROOT_PATH = "/org/a11y/atspi/accessible/root"
@@ -166,6 +168,14 @@ class AppInfo:
         return self.name == quirks.LIBREOFFICE_APP
 
     @property
+    def compare_pixels(self) -> bool:
+        """LibreOffice repaints its whole work area for a new slide (X DAMAGE then covers ~180
+        of Impress's ~210 nodes) while the pixels of a few dozen change: its extents and text are kept where
+        no pixel changed. A node that moved or grew changes the pixels where it was, unless what took its place
+        looks the same; the text a node shows is drawn there, and LibreOffice announces text changes."""
+        return self.name == quirks.LIBREOFFICE_APP
+
+    @property
     def shown(self) -> int:
         """The state bits that mean "on screen": GTK4 4.8 never sets SHOWING, while atk-bridge (GTK2/3,
         LibreOffice, Gecko, Chromium) and Qt set it reliably and mark closed menus' items VISIBLE without it."""
@@ -223,6 +233,7 @@ class AtspiTree:
         self._nodes_memo: dict[str, list[tuple]] = {}
         self._read_afresh: dict[str, set[str]] = {}  # per app: paths below managing nodes, read every snapshot
         self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
+        self.fills = {"kept": 0, "read": 0}  # nodes whose extents and text were kept from the last read, or read
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
         # and no event named them (see damage.py)
         self._fills: dict[tuple[str, str], tuple[tuple[int, int, int, int] | None, str | None]] = {}
@@ -351,15 +362,28 @@ class AtspiTree:
         """
         return self.finish_snapshot(self.begin_snapshot(max_nodes=max_nodes), windows)
 
-    def begin_snapshot(self, *, max_nodes: int = 2000, damaged: list[Rect] | None = None) -> concurrent.futures.Future:
+    def begin_snapshot(
+        self,
+        *,
+        max_nodes: int = 2000,
+        damaged: list[Rect] | None = None,
+        changed: concurrent.futures.Future | None = None,
+    ) -> concurrent.futures.Future:
         """Start reading the tree on the bus thread; the caller can grab the screen meanwhile.
 
         `damaged`: the screen areas drawn since the last snapshot (damage.py). The extents and text of nodes
         outside them that no event named are taken from the last snapshot; None reads them all.
+        `changed`: for apps that `compare_pixels`, what the caller's grab will find (screen.changed_tiles, or
+        None for "unknown"); such apps keep the extents and text of nodes where no pixel changed.
         """
         if self.bus is None:
             raise BackendError("the accessibility bus is not connected")
-        return asyncio.run_coroutine_threadsafe(self._read(max_nodes, damaged), self.loop.loop)
+        return asyncio.run_coroutine_threadsafe(self._read(max_nodes, damaged, changed), self.loop.loop)
+
+    @property
+    def compares_pixels(self) -> bool:
+        """Whether a snapshot would use `begin_snapshot`'s `changed` (an app that `compare_pixels` is known)."""
+        return any(app.compare_pixels for app in self._apps.values())
 
     def finish_snapshot(self, pending: concurrent.futures.Future, windows: list[TopWindow]) -> UITree:
         try:
@@ -382,7 +406,7 @@ class AtspiTree:
         return UITree(elements, truncated=truncated, total_nodes=total)
 
     async def _read(
-        self, max_nodes: int, damaged: list[Rect] | None
+        self, max_nodes: int, damaged: list[Rect] | None, changed: concurrent.futures.Future | None = None
     ) -> tuple[list[tuple[AppInfo, list[RawNode], list]], int, bool]:
         names = await self._applications()
         apps = []
@@ -401,7 +425,8 @@ class AtspiTree:
             kept = _visible_preorder(roots, max_nodes - count, app.shown)
             total += kept.total + omitted
             truncated = truncated or kept.truncated or omitted > 0
-            reusable = _reusable_fills(app, changes, damaged, last_fills)
+            tiles = await asyncio.wrap_future(changed) if changed is not None and app.compare_pixels else None
+            reusable = _reusable_fills(app, changes, damaged, last_fills, tiles)
             await asyncio.gather(*(self._fill(bus_name, entry[0], semaphore, reusable) for entry in kept.order))
             self._fills.update(((bus_name, e[0].path), (e[0].extents, e[0].text)) for e in kept.order)
             order = _drop_husks(_drop_offscreen(kept.order))
@@ -722,7 +747,9 @@ class AtspiTree:
         last = reusable(node)
         if last is not None:
             node.extents, node.text = last
+            self.fills["kept"] += 1
             return
+        self.fills["read"] += 1
         async with semaphore:
             if node.has("Component"):
                 reply = await self._call(bus_name, node.path, "org.a11y.atspi.Component", "GetExtents", "u", [0])
@@ -749,22 +776,28 @@ class AtspiTree:
 
 
 def _reusable_fills(
-    app: AppInfo, changes: Changes, damaged: list[Rect] | None, last: dict[tuple[str, str], tuple]
+    app: AppInfo,
+    changes: Changes,
+    damaged: list[Rect] | None,
+    last: dict[tuple[str, str], tuple],
+    tiles: ChangedTiles | None = None,
 ) -> Callable[[RawNode], tuple | None]:
-    """Which nodes keep last snapshot's extents and text: those shown at a place nothing has drawn over since,
-    that no event named. GTK4's extents are window-relative (nothing to test against screen damage), and
-    LibreOffice's sit up to a menu bar's height above where they show (quirks.py), so its test area is taller."""
+    """Which nodes keep last snapshot's extents and text: those shown at a place nothing has drawn over since
+    (with `tiles`, no pixel changed), that no event named. GTK4's extents are window-relative (nothing to test
+    against screen damage), and LibreOffice's sit up to a menu bar's height above where they show (quirks.py),
+    so its test area is taller."""
     if damaged is None or app.window_relative:
         return lambda node: None
     slack = quirks.MAX_MENU_BAR if app.name == quirks.LIBREOFFICE_APP else 0
     named = changes.nodes | changes.moved
+    drawn_over = tiles.overlaps if tiles is not None else (lambda rect: overlaps(rect, damaged))
 
     def reusable(node: RawNode) -> tuple | None:
         fill = last.get((app.bus_name, node.path))
         if fill is None or fill[0] is None or node.path in named:
             return None
         x, y, w, h = fill[0]
-        return None if overlaps((x, y, w, h + slack), damaged) else fill
+        return None if drawn_over((x, y, w, h + slack)) else fill
 
     return reusable
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import shutil
 import subprocess
 import time
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+import numpy as np
 
 from autoplay_gym.core.actions import Action
 from autoplay_gym.core.env import AppEnv, Snapshot
@@ -15,9 +18,9 @@ from autoplay_gym.core.ui import UIElement, UITree
 from autoplay_gym.envs.ubuntu import processes
 from autoplay_gym.envs.ubuntu.apps import UbuntuApp, app_for
 from autoplay_gym.envs.ubuntu.atspi import AtspiTree
-from autoplay_gym.envs.ubuntu.damage import DamageWatch
+from autoplay_gym.envs.ubuntu.damage import DamageWatch, Rect
 from autoplay_gym.envs.ubuntu.loop import LoopThread
-from autoplay_gym.envs.ubuntu.screen import Screen
+from autoplay_gym.envs.ubuntu.screen import ChangedTiles, Screen, changed_tiles
 from autoplay_gym.envs.ubuntu.session import REQUIRED_PROGRAMS, Desktop, which_or_raise
 from autoplay_gym.envs.ubuntu.xinput import XInput
 
@@ -65,9 +68,10 @@ class UbuntuBackend:
         self._input: XInput | None = None
         self._screen: Screen | None = None
         self._damage: DamageWatch | None = None
-        # The last observation, and the AT-SPI change count it was read at: reused while nothing is drawn and
-        # no node changes (a still screen costs a round trip instead of a re-read).
-        self._last: tuple[Snapshot, int] | None = None
+        # The last observation, the AT-SPI change count it was read at (reused while nothing is drawn and no
+        # node changes: a still screen costs a round trip instead of a re-read), and its pixel base (the frame
+        # its read started from and what was drawn while it ran) for apps that compare pixels.
+        self._last: tuple[Snapshot, int, tuple[np.ndarray, list[Rect]] | None] | None = None
         self._proc: subprocess.Popen | None = None
         self._app_token = ""
         self._launches = 0
@@ -235,20 +239,42 @@ class UbuntuBackend:
                 last = self._last[0]
                 return Snapshot(last.screenshot.copy(), last.tree)
             # D-Bus work runs on its own thread
-            pending = self._atspi.begin_snapshot(max_nodes=self.max_nodes, damaged=damaged)
+            compare = bool(damaged) and self._atspi.compares_pixels
+            changed: concurrent.futures.Future | None = concurrent.futures.Future() if compare else None
+            pending = self._atspi.begin_snapshot(max_nodes=self.max_nodes, damaged=damaged, changed=changed)
             # ... while this thread reads the screen (only what was drawn on, when that is known) and the windows
-            if damaged is not None and self._last is not None:
-                screenshot = self._screen.grab_update(self._last[0].screenshot, damaged)
-            else:
-                screenshot = self._screen.grab()
+            frame = None
+            try:
+                if changed is not None:
+                    frame = self._screen.grab_frame()
+                    changed.set_result(self._pixels_changed(frame, damaged))
+                if damaged is not None and self._last is not None:
+                    screenshot = self._screen.grab_update(self._last[0].screenshot, damaged)
+                else:
+                    screenshot = self._screen.grab()
+            finally:
+                if changed is not None and not changed.done():
+                    changed.set_result(None)  # the reader waits for it: "unknown" falls back to the damage
             windows = self._input.top_windows()
             snapshot = Snapshot(screenshot, self._atspi.finish_snapshot(pending, windows))
-            self._last = (Snapshot(screenshot.copy(), snapshot.tree), changes)  # callers may write into theirs
+            # The frame this read started from, and what was drawn while it ran: the next read's pixel base.
+            during = self._damage.drawn_so_far() if frame is not None else None
+            base = (frame, during) if frame is not None and during is not None else None
+            self._last = (Snapshot(screenshot.copy(), snapshot.tree), changes, base)  # callers may write into theirs
             return snapshot
         except BackendError:
             raise
         except Exception as exc:  # Xlib and dbus-fast raise their own types when the display or bus dies
             raise BackendError(f"observing the desktop {self.desktop.display} failed: {exc!r}") from exc
+
+    def _pixels_changed(self, frame: np.ndarray, damaged: list[Rect]) -> ChangedTiles | None:
+        """Where the screen's pixels differ from when the last read started, plus where something was drawn
+        while it ran (its extents and text may predate that drawing); None when there is no such last read."""
+        base = self._last[2] if self._last is not None else None
+        if base is None:
+            return None
+        tiles = changed_tiles(base[0], frame, damaged)
+        return tiles.including(base[1]) if tiles is not None else None
 
     def _settle(self, start: float, *, quiet: float | None = None, cap: float | None = None) -> bytes:
         """Wait until screen and accessibility events have been quiet for `quiet` s (or `cap` ran out).

@@ -60,6 +60,10 @@ class DamageWatch:
         new = self._drain()
         return None if new is None else new > 0
 
+    def drawn_so_far(self) -> list[Rect] | None:
+        """The areas drawn since the last `damaged_since_last()`, which still reports them; None when unknown."""
+        return None if self._drain() is None else list(self._pending)
+
     def _drain(self) -> int | None:
         """Collect the damage events the server sent up to now into `_pending`, then clear the damage so a
         redraw of the same area is reported again; how many arrived, None when the display is gone."""

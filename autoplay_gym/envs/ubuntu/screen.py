@@ -2,14 +2,18 @@
 
 Turning the grab's BGRX pixels into the observation's RGB array costs more than the grab (2 ms at 1280x800,
 channel by channel in numpy; Pillow's decoder 4 ms, a reversed-stride copy 10 ms). `grab_update` avoids it:
-given the last frame and the areas drawn since (damage.py), it grabs and converts only those."""
+given the last frame and the areas drawn since (damage.py), it grabs and converts only those. `changed_tiles`
+says where two frames differ, for apps that redraw far more than they change."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import mss
 import numpy as np
 
 from autoplay_gym.core.errors import BackendError
+from autoplay_gym.envs.ubuntu.damage import Rect
 
 
 class Screen:
@@ -32,6 +36,10 @@ class Screen:
             return bytes(self._mss.grab(self.monitor).raw)
         except mss.ScreenShotError as exc:
             raise BackendError(f"screenshot of display {self.display} failed: {exc}") from None
+
+    def grab_frame(self) -> np.ndarray:
+        """The screen as a new H x W x 4 BGRX array, unconverted: for comparing frames (`changed_tiles`)."""
+        return self._grab_bgrx(self.monitor["left"], self.monitor["top"], *self.size).copy()
 
     def _grab_bgrx(self, left: int, top: int, width: int, height: int) -> np.ndarray:
         try:
@@ -75,6 +83,55 @@ class Screen:
             self._mss.close()
         except Exception:  # the display may be gone already; closing must not raise
             pass
+
+
+TILE = 16  # pixels per side of the squares `changed_tiles` compares
+
+
+@dataclass(frozen=True)
+class ChangedTiles:
+    """Which TILE x TILE squares of the screen show other pixels than in an earlier frame."""
+
+    mask: np.ndarray  # (ceil(height / TILE), ceil(width / TILE)) bool
+
+    def _span(self, rect: Rect) -> tuple[slice, slice]:
+        x, y, w, h = rect
+        rows, cols = self.mask.shape
+        return (slice(max(y // TILE, 0), min(-(-(y + h) // TILE), rows)),
+                slice(max(x // TILE, 0), min(-(-(x + w) // TILE), cols)))
+
+    def overlaps(self, rect: Rect) -> bool:
+        return bool(self.mask[self._span(rect)].any())
+
+    def including(self, areas: list[Rect]) -> ChangedTiles:
+        """These tiles plus every square `areas` touch."""
+        mask = self.mask.copy()
+        for area in areas:
+            mask[self._span(area)] = True
+        return ChangedTiles(mask)
+
+
+def changed_tiles(before: np.ndarray, after: np.ndarray, areas: list[Rect]) -> ChangedTiles | None:
+    """The squares where frame `after` differs from frame `before` (H x W x channels, as `grab_frame` gives)
+    within the rows `areas` span: the caller vouches that nothing was drawn elsewhere. None when the frames do
+    not compare (another size). About 2 ms for a 1280-pixel-wide band of 700 rows."""
+    if before.shape != after.shape or before.ndim != 3 or not areas:
+        return None
+    height, width, channels = before.shape
+    rows, cols = -(-height // TILE), -(-width // TILE)
+    mask = np.zeros((rows, cols), bool)
+    top = max(min(a[1] for a in areas), 0) // TILE * TILE
+    bottom = min(-(-max(a[1] + a[3] for a in areas) // TILE) * TILE, height)
+    if bottom <= top:
+        return ChangedTiles(mask)
+    differs = np.not_equal(before[top:bottom], after[top:bottom]).reshape(bottom - top, width * channels)
+    if (bottom - top) % TILE or width % TILE:  # the screen's last row or column of squares is cut: pad it
+        padded = np.zeros((-(-(bottom - top) // TILE) * TILE, cols * TILE * channels), bool)
+        padded[: bottom - top, : width * channels] = differs
+        differs = padded
+    counts = differs.view(np.uint8).reshape(differs.shape[0] // TILE, TILE, cols, TILE * channels)
+    mask[top // TILE : top // TILE + counts.shape[0]] = counts.sum(axis=(1, 3), dtype=np.uint16) > 0
+    return ChangedTiles(mask)
 
 
 def _to_rgb(bgrx: np.ndarray, rgb: np.ndarray) -> None:

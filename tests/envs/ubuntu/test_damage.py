@@ -141,3 +141,24 @@ def test_updating_the_drawn_areas_gives_the_full_grab():
         watch.close()
     finally:
         desktop.close()
+
+
+def test_drawn_so_far_leaves_the_areas_for_the_next_observation():
+    desktop = Desktop((320, 240)).start()
+    try:
+        watch = DamageWatch(desktop.display)
+        watch.damaged_since_last()
+        assert watch.drawn_so_far() == []
+        painter = xdisplay.Display(desktop.display)
+        window = painter.screen().root.create_window(10, 10, 50, 40, 0, painter.screen().root_depth,
+                                                     background_pixel=0xFF0000)
+        window.map()
+        painter.sync()
+        assert _poll_within(watch)
+        drawn = watch.drawn_so_far()
+        assert overlaps((10, 10, 50, 40), drawn)
+        assert watch.damaged_since_last() == drawn  # still reported
+        painter.close()
+    finally:
+        desktop.close()
+    assert watch.drawn_so_far() is None

@@ -1,0 +1,88 @@
+"""Where two frames differ, in squares of the screen: on made-up frames and on a real Xvfb."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from Xlib import display as xdisplay
+
+from autoplay_gym.envs.ubuntu.damage import DamageWatch
+from autoplay_gym.envs.ubuntu.screen import TILE, Screen, changed_tiles
+from autoplay_gym.envs.ubuntu.session import Desktop
+
+WHOLE = [(0, 0, 10_000, 10_000)]
+
+
+def test_one_changed_pixel_marks_its_square_only():
+    before = np.zeros((240, 320, 4), np.uint8)
+    after = before.copy()
+    after[37, 50, 2] = 1
+    tiles = changed_tiles(before, after, WHOLE)
+    assert tiles.mask.sum() == 1 and tiles.mask[37 // TILE, 50 // TILE]
+    assert tiles.overlaps((50, 37, 1, 1)) and tiles.overlaps((40, 30, 20, 20))
+    assert not tiles.overlaps((0, 0, 48, 32)) and not tiles.overlaps((64, 0, 100, 240))
+    assert not changed_tiles(before, before.copy(), WHOLE).mask.any()
+
+
+def test_odd_sizes_keep_the_last_row_and_column():
+    before = np.zeros((250, 330, 3), np.uint8)
+    after = before.copy()
+    after[249, 329] = 255
+    tiles = changed_tiles(before, after, [(300, 240, 30, 10)])
+    assert tiles.mask.shape == (16, 21) and tiles.mask.sum() == 1
+    assert tiles.overlaps((329, 249, 1, 1)) and not tiles.overlaps((0, 0, 320, 240))
+
+
+def test_only_the_rows_of_the_drawn_areas_are_compared():
+    before = np.zeros((240, 320, 4), np.uint8)
+    after = before.copy()
+    after[10, 10] = after[200, 200] = 7
+    tiles = changed_tiles(before, after, [(150, 190, 100, 20)])
+    assert tiles.overlaps((200, 200, 1, 1)) and not tiles.overlaps((10, 10, 1, 1))
+
+
+def test_including_marks_every_square_an_area_touches():
+    tiles = changed_tiles(np.zeros((64, 64, 4), np.uint8), np.zeros((64, 64, 4), np.uint8), WHOLE)
+    more = tiles.including([(15, 15, 2, 2)])
+    assert more.mask.sum() == 4 and not tiles.mask.any()  # the original is left alone
+    assert changed_tiles(np.zeros((64, 64, 4), np.uint8), np.zeros((32, 64, 4), np.uint8), WHOLE) is None
+
+
+def _damage_within(watch: DamageWatch, timeout: float = 5.0) -> list:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        areas = watch.damaged_since_last()
+        if areas:
+            return areas
+        time.sleep(0.01)
+    return []
+
+
+def test_a_redraw_with_the_same_pixels_is_damage_but_no_change():
+    """X reports a drawing even when it leaves the pixels as they were; the frames tell the two apart."""
+    desktop = Desktop((320, 240)).start()
+    try:
+        screen, watch = Screen(desktop.display), DamageWatch(desktop.display)
+        watch.damaged_since_last()  # the first look knows nothing
+        painter = xdisplay.Display(desktop.display)
+        window = painter.screen().root.create_window(
+            20, 30, 100, 80, 0, painter.screen().root_depth, background_pixel=0x336699
+        )
+        window.map()
+        painter.sync()
+        assert _damage_within(watch)
+        before = screen.grab_frame()
+        window.fill_rectangle(window.create_gc(foreground=0x336699), 0, 0, 100, 80)  # the same colour again
+        painter.sync()
+        areas = _damage_within(watch)
+        assert areas and not changed_tiles(before, screen.grab_frame(), areas).mask.any()
+        window.fill_rectangle(window.create_gc(foreground=0xFF8000), 40, 40, 5, 5)  # screen (60, 70)
+        painter.sync()
+        areas = _damage_within(watch)
+        tiles = changed_tiles(before, screen.grab_frame(), areas)
+        assert tiles.overlaps((60, 70, 5, 5)) and not tiles.overlaps((0, 0, 320, 64))
+        painter.close()
+        screen.close()
+    finally:
+        desktop.close()
