@@ -9,17 +9,8 @@ from Xlib import display as xdisplay
 
 from autoplay_gym.envs.ubuntu.damage import DamageWatch, overlaps
 from autoplay_gym.envs.ubuntu.session import Desktop
-from tests.envs.ubuntu.helpers import click_label
+from tests.envs.ubuntu.helpers import click_label, damage_within
 
-
-def _damage_within(watch: DamageWatch, timeout: float = 5.0) -> list:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        areas = watch.damaged_since_last()
-        if areas:
-            return areas
-        time.sleep(0.01)
-    return []
 
 
 def test_reports_drawing_once_and_nothing_on_a_still_screen():
@@ -34,11 +25,11 @@ def test_reports_drawing_once_and_nothing_on_a_still_screen():
         window = root.create_window(10, 10, 50, 40, 0, painter.screen().root_depth, background_pixel=0xFF0000)
         window.map()
         painter.sync()
-        assert overlaps((10, 10, 50, 40), _damage_within(watch))
+        assert overlaps((10, 10, 50, 40), damage_within(watch))
         gc = window.create_gc(foreground=0x00FF00)
         window.fill_rectangle(gc, 30, 25, 5, 5)  # screen (40, 35): inside the window, far from its corner
         painter.sync()
-        areas = _damage_within(watch)
+        areas = damage_within(watch)
         assert overlaps((40, 35, 5, 5), areas) and not overlaps((10, 10, 20, 20), areas)
         assert watch.damaged_since_last() == []
         painter.close()
@@ -131,7 +122,7 @@ def test_updating_the_drawn_areas_gives_the_full_grab():
         watch.damaged_since_last()
         window.fill_rectangle(window.create_gc(foreground=0xFF8000), 10, 10, 30, 20)
         painter.sync()
-        areas = _damage_within(watch)
+        areas = damage_within(watch)
         updated = screen.grab_update(before, areas)
         assert np.array_equal(updated, screen.grab())
         assert tuple(updated[45, 35]) == (0xFF, 0x80, 0x00)

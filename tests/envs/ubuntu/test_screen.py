@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from Xlib import display as xdisplay
 
 from autoplay_gym.envs.ubuntu.damage import DamageWatch
 from autoplay_gym.envs.ubuntu.screen import TILE, Screen, changed_tiles
 from autoplay_gym.envs.ubuntu.session import Desktop
+from tests.envs.ubuntu.helpers import damage_within
 
 WHOLE = [(0, 0, 10_000, 10_000)]
 
@@ -49,15 +48,6 @@ def test_including_marks_every_square_an_area_touches():
     assert changed_tiles(np.zeros((64, 64, 4), np.uint8), np.zeros((32, 64, 4), np.uint8), WHOLE) is None
 
 
-def _damage_within(watch: DamageWatch, timeout: float = 5.0) -> list:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        areas = watch.damaged_since_last()
-        if areas:
-            return areas
-        time.sleep(0.01)
-    return []
-
 
 def test_a_redraw_with_the_same_pixels_is_damage_but_no_change():
     """X reports a drawing even when it leaves the pixels as they were; the frames tell the two apart."""
@@ -71,15 +61,15 @@ def test_a_redraw_with_the_same_pixels_is_damage_but_no_change():
         )
         window.map()
         painter.sync()
-        assert _damage_within(watch)
+        assert damage_within(watch)
         before = screen.grab_frame()
         window.fill_rectangle(window.create_gc(foreground=0x336699), 0, 0, 100, 80)  # the same colour again
         painter.sync()
-        areas = _damage_within(watch)
+        areas = damage_within(watch)
         assert areas and not changed_tiles(before, screen.grab_frame(), areas).mask.any()
         window.fill_rectangle(window.create_gc(foreground=0xFF8000), 40, 40, 5, 5)  # screen (60, 70)
         painter.sync()
-        areas = _damage_within(watch)
+        areas = damage_within(watch)
         tiles = changed_tiles(before, screen.grab_frame(), areas)
         assert tiles.overlaps((60, 70, 5, 5)) and not tiles.overlaps((0, 0, 320, 64))
         painter.close()
