@@ -232,6 +232,7 @@ class AtspiTree:
         self._changes: dict[str, Changes] = {}
         self._nodes_memo: dict[str, list[tuple]] = {}
         self._read_afresh: dict[str, set[str]] = {}  # per app: paths below managing nodes, read every snapshot
+        self._cells: dict[str, dict[str, dict]] = {}  # per app: the visible cells of its tables (quirks.CellKeep)
         self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
         self.fills = {"kept": 0, "read": 0}  # nodes whose extents and text were kept from the last read, or read
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
@@ -343,6 +344,7 @@ class AtspiTree:
         """Drop every memo of earlier reads: the next snapshot reads every node, extent and text again."""
         self._nodes_memo.clear()
         self._read_afresh.clear()
+        self._cells.clear()
         self._fills.clear()
 
     # --- snapshot ---------------------------------------------------------------------------------------------
@@ -417,15 +419,18 @@ class AtspiTree:
             app = self._apps.get(bus_name) or await self._app_info(bus_name)
             changes = self._changes.pop(bus_name, None) or Changes()
             roots = await self._nodes(bus_name, changes)
+            tiles = await asyncio.wrap_future(changed) if changed is not None and app.compare_pixels else None
             # children of nodes that manage their descendants (Calc's 2^34 cells) that were left out
             afresh = self._read_afresh.setdefault(bus_name, set())
-            omitted = await quirks.expand_managed(self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT, afresh)
+            keep = quirks.CellKeep(self._cells.setdefault(bus_name, {}), _unchanged(app, tiles), changes.nodes)
+            omitted = await quirks.expand_managed(
+                self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT, afresh, keep
+            )
             await quirks.find_gtk_islands(self._call, bus_name, app, roots)
             await quirks.show_open_gtk2_menus(self._call, bus_name, app, roots)
             kept = _visible_preorder(roots, max_nodes - count, app.shown)
             total += kept.total + omitted
             truncated = truncated or kept.truncated or omitted > 0
-            tiles = await asyncio.wrap_future(changed) if changed is not None and app.compare_pixels else None
             reusable = _reusable_fills(app, changes, damaged, last_fills, tiles)
             await asyncio.gather(*(self._fill(bus_name, entry[0], semaphore, reusable) for entry in kept.order))
             self._fills.update(((bus_name, e[0].path), (e[0].extents, e[0].text)) for e in kept.order)
@@ -788,18 +793,29 @@ def _reusable_fills(
     so its test area is taller."""
     if damaged is None or app.window_relative:
         return lambda node: None
-    slack = quirks.MAX_MENU_BAR if app.name == quirks.LIBREOFFICE_APP else 0
     named = changes.nodes | changes.moved
-    drawn_over = tiles.overlaps if tiles is not None else (lambda rect: overlaps(rect, damaged))
+    unchanged = _unchanged(app, tiles) or (lambda rect: not overlaps(_shown_area(app, rect), damaged))
 
     def reusable(node: RawNode) -> tuple | None:
         fill = last.get((app.bus_name, node.path))
         if fill is None or fill[0] is None or node.path in named:
             return None
-        x, y, w, h = fill[0]
-        return None if drawn_over((x, y, w, h + slack)) else fill
+        return fill if unchanged(fill[0]) else None
 
     return reusable
+
+
+def _shown_area(app: AppInfo, rect: Rect) -> Rect:
+    """Where a node with these extents may show: LibreOffice's sit up to a menu bar's height too high."""
+    x, y, w, h = rect
+    return (x, y, w, h + quirks.MAX_MENU_BAR) if app.name == quirks.LIBREOFFICE_APP else rect
+
+
+def _unchanged(app: AppInfo, tiles: ChangedTiles | None) -> Callable[[Rect], bool] | None:
+    """Whether no pixel changed where a node with these extents shows; None when pixels were not compared."""
+    if tiles is None:
+        return None
+    return lambda rect: not tiles.overlaps(_shown_area(app, rect))
 
 
 def _drop_below(nodes: dict[str, RawNode], paths: list[str]) -> None:

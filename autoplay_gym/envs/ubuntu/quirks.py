@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from dbus_fast import Message, MessageType
@@ -171,14 +172,24 @@ def managing_nodes(roots: list[RawNode], shown: int) -> list[RawNode]:
     return out
 
 
+@dataclass
+class CellKeep:
+    """What lets `add_visible_cells` keep a cell from the last snapshot instead of asking for it again."""
+
+    memo: dict[str, dict]  # table path -> the range, box and cells (path, text by row and column) last read
+    unchanged: Callable[[tuple[int, int, int, int]], bool] | None  # no pixel changed in this rectangle
+    named: set[str] = field(default_factory=set)  # paths an event named since: read again
+
+
 async def expand_managed(
     call: Call, bus_name: str, app: AppInfo, roots: list[RawNode], make_node: Callable[..., RawNode], child_limit: int,
-    read_afresh: set[str] | None = None,
+    read_afresh: set[str] | None = None, keep: CellKeep | None = None,
 ) -> int:
     """Give every showing node that manages its descendants its visible children, in place; returns how many
-    children were left out. Huge tables get their visible cells (below); other such nodes (Writer's document,
-    whose children are its visible paragraphs) are read child by child when they have few enough. The paths
-    it read go into `read_afresh`: they are read again every snapshot, so an event naming one needs no patch."""
+    children were left out. Huge tables get their visible cells (below, with `keep`); other such nodes
+    (Writer's document, whose children are its visible paragraphs) are read child by child when they have few
+    enough. The paths it read go into `read_afresh`: they are read again every snapshot, so an event naming one
+    needs no patch."""
     omitted = 0
     managing = managing_nodes(roots, app.shown)
     if read_afresh is not None:
@@ -193,7 +204,7 @@ async def expand_managed(
         stack.extend(node.children)
     for node in managing:
         if node.role in ("table", "tree table") and node.has("Table"):
-            omitted += await add_visible_cells(call, bus_name, node, make_node)
+            omitted += await add_visible_cells(call, bus_name, node, make_node, keep)
             continue
         count = await call(bus_name, node.path, PROPERTIES, "Get", "ss", [ACCESSIBLE, "ChildCount"])
         total = int(count.body[0].value) if _ok(count) else 0  # type: ignore[union-attr]
@@ -233,8 +244,15 @@ def column_name(index: int) -> str:
     return letters
 
 
-async def add_visible_cells(call: Call, bus_name: str, table: RawNode, make_node: Callable[..., RawNode]) -> int:
-    """Attach the table's visible cells (up to CELL_BUDGET) as its children; returns how many were left out."""
+async def add_visible_cells(
+    call: Call, bus_name: str, table: RawNode, make_node: Callable[..., RawNode], keep: CellKeep | None = None
+) -> int:
+    """Attach the table's visible cells (up to CELL_BUDGET) as its children; returns how many were left out.
+
+    With `keep`, a cell of the last snapshot keeps its path and text when the table shows the same range in
+    the same box, no event named it, and no pixel changed where it was: a cell's text is drawn in it, and a
+    row or column that grew or moved shifts the grid lines drawn through the cells after it. The rows' and
+    columns' rectangles are read every time (one cell per row and per column)."""
     reply = await call(bus_name, table.path, COMPONENT, "GetExtents", "u", [0])
     if not _ok(reply):
         return 0
@@ -256,34 +274,43 @@ async def add_visible_cells(call: Call, bus_name: str, table: RawNode, make_node
         async with semaphore:
             return await call(bus_name, path, interface, member, signature, body or [])
 
-    refs = await asyncio.gather(*(ask(table.path, TABLE, "GetAccessibleAt", "ii", [r, c]) for r, c in grid))
-    paths = [ref.body[0][1] if _ok(ref) else "" for ref in refs]  # type: ignore[union-attr]
+    view = ((x, y, w, h), first, last)
+    old = keep.memo.get(table.path) if keep is not None else None
+    kept: dict[tuple[int, int], tuple[str, str]] = {}
+    if keep is not None and keep.unchanged is not None and old is not None and old["view"] == view:
+        kept = {
+            cell: (path, text) for cell, (path, text, box) in old["cells"].items()
+            if box is not None and path not in keep.named and keep.unchanged(box)
+        }
+    # The first row's and column's cells locate the grid, so they are asked for even when kept.
+    ask_for = [cell for cell in grid if cell not in kept or cell[0] == keep_rows[0] or cell[1] == cols[0]]
+    refs = await asyncio.gather(*(ask(table.path, TABLE, "GetAccessibleAt", "ii", [r, c]) for r, c in ask_for))
+    paths = {cell: kept[cell][0] for cell in kept}
+    paths.update((cell, ref.body[0][1] if _ok(ref) else "") for cell, ref in zip(ask_for, refs))  # type: ignore[union-attr]
+    unread = [cell for cell in grid if cell not in kept and paths[cell]]
     # -1: to the end; LibreOffice answers "" for a range that ends past the text
-    texts = await asyncio.gather(
-        *(ask(p, "org.a11y.atspi.Text", "GetText", "ii", [0, -1]) for p in paths if p)
-    )
+    replies = await asyncio.gather(*(ask(paths[cell], "org.a11y.atspi.Text", "GetText", "ii", [0, -1]) for cell in unread))
+    texts = {cell: text for cell, (_, text) in kept.items()}
+    texts.update((cell, str(r.body[0]) if _ok(r) else "") for cell, r in zip(unread, replies))  # type: ignore[union-attr]
     # One cell per row and per column gives every cell's rectangle: a grid is a grid.
-    index = {cell: i for i, cell in enumerate(grid)}
-    row_ext = await asyncio.gather(
-        *(ask(paths[index[(r, cols[0])]], COMPONENT, "GetExtents", "u", [0]) for r in keep_rows)
-    )
-    col_ext = await asyncio.gather(
-        *(ask(paths[index[(keep_rows[0], c)]], COMPONENT, "GetExtents", "u", [0]) for c in cols)
-    )
+    row_ext = await asyncio.gather(*(ask(paths[(r, cols[0])], COMPONENT, "GetExtents", "u", [0]) for r in keep_rows))
+    col_ext = await asyncio.gather(*(ask(paths[(keep_rows[0], c)], COMPONENT, "GetExtents", "u", [0]) for c in cols))
     row_box = {r: e.body[0] for r, e in zip(keep_rows, row_ext) if _ok(e)}  # type: ignore[union-attr]
     col_box = {c: e.body[0] for c, e in zip(cols, col_ext) if _ok(e)}  # type: ignore[union-attr]
-    text_iter = iter(texts)
     table.children = []
-    for i, ((r, c), path) in enumerate(zip(grid, paths)):
+    cells: dict[tuple[int, int], tuple[str, str, tuple | None]] = {}
+    for i, (r, c) in enumerate(grid):
+        path = paths[(r, c)]
         if not path:
             continue
-        text_reply = next(text_iter)
-        content = str(text_reply.body[0]) if _ok(text_reply) else ""  # type: ignore[union-attr]
-        cell = make_node(path, table.path, i, 0, ["org.a11y.atspi.Accessible"], content, "table cell",
-                         f"{column_name(c)}{r + 1}", CELL_STATES)
+        cell = make_node(path, table.path, i, 0, ["org.a11y.atspi.Accessible"], texts.get((r, c), ""),
+                         "table cell", f"{column_name(c)}{r + 1}", CELL_STATES)
         if r in row_box and c in col_box:
             cell.extents = (col_box[c][0], row_box[r][1], col_box[c][2], row_box[r][3])
+        cells[(r, c)] = (path, cell.name, cell.extents)
         table.children.append(cell)
+    if keep is not None:
+        keep.memo[table.path] = {"view": view, "cells": cells}
     return max(omitted, 0)
 
 

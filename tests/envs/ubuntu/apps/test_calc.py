@@ -81,3 +81,34 @@ def test_patched_reads_match_full_reads(calc):
         {"type": "key", "key": "Up"},
     ])
     assert patched > 0
+
+
+
+def test_cells_where_no_pixel_changed_are_kept_and_a_recomputed_one_is_not(calc):
+    """Typing into a cell asks again for the cells drawn anew (the typed one, a formula depending on it) and
+    keeps the others; the result equals a full read, with the formula's new value."""
+    calc.reset(options=OPEN_ODS)
+    c2 = next(e for e in calc.tree if e.role == "table cell" and e.description == "C2")
+    step_ok(calc, {"type": "type", "text": "=B2*14\n", "element": c2.id})
+    wait_until(calc, lambda t: cells(t).get("C2") == "42", "C2 to show 42")
+    b2 = next(e for e in calc.tree if e.role == "table cell" and e.description == "B2")
+    step_ok(calc, {"type": "click", "element": b2.id})
+    tree = calc.backend._atspi
+    original, asked = tree._call, []
+
+    async def counting(dest, path, interface, member, *args, **kwargs):
+        if member == "GetAccessibleAt":
+            asked.append((path, args))
+        return await original(dest, path, interface, member, *args, **kwargs)
+
+    reads = sum(tree.reads.values())
+    tree._call = counting
+    try:
+        step_ok(calc, {"type": "type", "text": "4\n"})
+    finally:
+        tree._call = original
+    reads = sum(tree.reads.values()) - reads
+    assert cells(calc.tree).get("C2") == "56"
+    assert_patched_reads_match_full_reads(calc, [{"type": "wait", "seconds": 0.0}])
+    visible = sum(1 for e in calc.tree if e.role == "table cell")
+    assert 0 < len(asked) < reads * visible / 2, f"{len(asked)} cells asked for in {reads} reads of {visible}"
