@@ -245,13 +245,13 @@ class UbuntuBackend:
             # ... while this thread reads the screen (only what was drawn on, when that is known) and the windows
             frame = None
             try:
-                if changed is not None:
+                if changed is not None:  # one grab serves the comparison and the screenshot
                     frame = self._screen.grab_frame()
                     changed.set_result(self._pixels_changed(frame, damaged))
                 if damaged is not None and self._last is not None:
-                    screenshot = self._screen.grab_update(self._last[0].screenshot, damaged)
+                    screenshot = self._screen.grab_update(self._last[0].screenshot, damaged, frame)
                 else:
-                    screenshot = self._screen.grab()
+                    screenshot = self._screen.grab(frame)
             finally:
                 if changed is not None and not changed.done():
                     changed.set_result(None)  # the reader waits for it: "unknown" falls back to the damage

@@ -48,19 +48,22 @@ class Screen:
             raise BackendError(f"screenshot of display {self.display} failed: {exc}") from None
         return np.frombuffer(shot.raw, np.uint8).reshape(shot.height, shot.width, 4)
 
-    def grab(self) -> np.ndarray:
-        """The screen as a new H x W x 3 uint8 RGB array."""
-        bgrx = self._grab_bgrx(self.monitor["left"], self.monitor["top"], *self.size)
+    def grab(self, frame: np.ndarray | None = None) -> np.ndarray:
+        """The screen as a new H x W x 3 uint8 RGB array (converted from `frame`, a `grab_frame`, when given)."""
+        bgrx = frame if frame is not None else self._grab_bgrx(self.monitor["left"], self.monitor["top"], *self.size)
         rgb = np.empty(bgrx.shape[:2] + (3,), np.uint8)
         _to_rgb(bgrx, rgb)
         return rgb
 
-    def grab_update(self, last: np.ndarray, areas: list[tuple[int, int, int, int]]) -> np.ndarray:
-        """A new array: `last` with `areas` (x, y, width, height) grabbed again. The caller vouches that nothing
-        was drawn elsewhere since `last` was taken; a large or odd-sized update becomes a full grab."""
+    def grab_update(
+        self, last: np.ndarray, areas: list[tuple[int, int, int, int]], frame: np.ndarray | None = None
+    ) -> np.ndarray:
+        """A new array: `last` with `areas` (x, y, width, height) grabbed again, or taken from `frame` (a
+        `grab_frame` of now) when given. The caller vouches that nothing was drawn elsewhere since `last` was
+        taken; a large or odd-sized update becomes a full grab."""
         width, height = self.size
         if last.shape != (height, width, 3):
-            return self.grab()
+            return self.grab(frame)
         clipped = []
         for x, y, w, h in areas:
             x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, width), min(y + h, height)
@@ -72,8 +75,11 @@ class Screen:
         left, top = min(a[0] for a in clipped), min(a[1] for a in clipped)
         right, bottom = max(a[2] for a in clipped), max(a[3] for a in clipped)
         if (right - left) * (bottom - top) > width * height // 2:
-            return self.grab()
-        region = self._grab_bgrx(self.monitor["left"] + left, self.monitor["top"] + top, right - left, bottom - top)
+            return self.grab(frame)
+        if frame is not None:
+            region = frame[top:bottom, left:right]
+        else:
+            region = self._grab_bgrx(self.monitor["left"] + left, self.monitor["top"] + top, right - left, bottom - top)
         for x0, y0, x1, y1 in clipped:
             _to_rgb(region[y0 - top : y1 - top, x0 - left : x1 - left], out[y0:y1, x0:x1])
         return out

@@ -125,6 +125,9 @@ def test_updating_the_drawn_areas_gives_the_full_grab():
         areas = damage_within(watch)
         updated = screen.grab_update(before, areas)
         assert np.array_equal(updated, screen.grab())
+        frame = screen.grab_frame()  # the same update from a frame already grabbed
+        assert np.array_equal(screen.grab_update(before, areas, frame), updated)
+        assert np.array_equal(screen.grab(frame), updated)
         assert tuple(updated[45, 35]) == (0xFF, 0x80, 0x00)
         assert tuple(before[45, 35]) == (0x33, 0x66, 0x99)  # the last frame is left alone
         painter.close()

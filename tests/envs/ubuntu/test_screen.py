@@ -74,5 +74,6 @@ def test_a_redraw_with_the_same_pixels_is_damage_but_no_change():
         assert tiles.overlaps((60, 70, 5, 5)) and not tiles.overlaps((0, 0, 320, 64))
         painter.close()
         screen.close()
+        watch.close()
     finally:
         desktop.close()
