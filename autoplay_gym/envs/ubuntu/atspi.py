@@ -16,8 +16,9 @@ are sent pipelined with bounded concurrency. Toolkit quirks handled:
   LibreOffice's extents, GTK2's open menus and Chromium's unmapped popup frames.
 - An app's nodes are reused while it sends no AT-SPI event (GTK4 excepted, whose lazy cache changes silently).
   GTK3 and Gecko name every node they change, so after an event only the named nodes are read again
-  (`changes.py`); LibreOffice changes some shown controls silently, so the states of every shown node are
-  read too (a third of its ~125 ms GetItems, which lists every closed menu's items); other toolkits, a change
+  (`changes.py`); LibreOffice changes some shown controls silently, so the states of the shown nodes where
+  pixels changed are read too (all of them: a third of its ~125 ms GetItems, which lists every closed menu's
+  items); other toolkits, a change
   of structure, or a node shown or hidden, get a full read. Extents and text are read where something was drawn
   (on LibreOffice, which repaints far more than it changes: where pixels changed) or an event named the node.
   (`backend.py` skips even that while nothing is drawn and no event arrives.)
@@ -162,9 +163,9 @@ class AppInfo:
     @property
     def rereads_shown(self) -> bool:
         """LibreOffice changes shown nodes silently (Impress enables sidebar controls without an event) but
-        announces new windows and children: after an event, every shown node of the last read is read again
-        and compared, which costs a third of its full read (GetItems lists 1,100-1,900 nodes, mostly closed
-        menus' items, in ~125 ms)."""
+        announces new windows and children: after an event, the states of the last read's shown nodes are read
+        again and compared (all of them cost a third of its full read: GetItems lists 1,100-1,900 nodes, mostly
+        closed menus' items, in ~125 ms), except where no pixel changed (`_kept_states`)."""
         return self.name == quirks.LIBREOFFICE_APP
 
     @property
@@ -235,6 +236,7 @@ class AtspiTree:
         self._cells: dict[str, dict[str, dict]] = {}  # per app: the visible cells of its tables (quirks.CellKeep)
         self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
         self.fills = {"kept": 0, "read": 0}  # nodes whose extents and text were kept from the last read, or read
+        self.silent_states = {"kept": 0, "asked": 0}  # LibreOffice's unannounced states: kept (no pixel changed), asked
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
         # and no event named them (see damage.py)
         self._fills: dict[tuple[str, str], tuple[tuple[int, int, int, int] | None, str | None]] = {}
@@ -418,8 +420,9 @@ class AtspiTree:
         for bus_name in names:
             app = self._apps.get(bus_name) or await self._app_info(bus_name)
             changes = self._changes.pop(bus_name, None) or Changes()
-            roots = await self._nodes(bus_name, changes)
-            tiles = await asyncio.wrap_future(changed) if changed is not None and app.compare_pixels else None
+            pixels = _PixelNews(app, changed, last_fills)
+            roots = await self._nodes(bus_name, changes, pixels)
+            tiles = await pixels.tiles()
             # children of nodes that manage their descendants (Calc's 2^34 cells) that were left out
             afresh = self._read_afresh.setdefault(bus_name, set())
             keep = quirks.CellKeep(self._cells.setdefault(bus_name, {}), _unchanged(app, tiles), changes.nodes)
@@ -500,7 +503,7 @@ class AtspiTree:
             nodes[path] = RawNode(path, parent, index, count, ifaces, name, role_name, desc, bits)
         return nodes
 
-    async def _nodes(self, bus_name: str, changes: Changes) -> list[RawNode]:
+    async def _nodes(self, bus_name: str, changes: Changes, pixels: _PixelNews | None = None) -> list[RawNode]:
         """The app's top-level nodes with children linked: the last read updated with what the app announced
         since, or a full read (cache, plus a walk where the cache is incomplete)."""
         memo = self._nodes_memo.get(bus_name)
@@ -510,7 +513,7 @@ class AtspiTree:
         nodes: dict[str, RawNode] | None = None
         if memo is not None and patchable:
             nodes = {row[0]: RawNode(*row) for row in memo}
-            if changes and not await self._apply_changes(bus_name, nodes, changes, app):
+            if changes and not await self._apply_changes(bus_name, nodes, changes, app, pixels):
                 nodes = None
             else:
                 self.reads["patched" if changes else "reused"] += 1
@@ -586,7 +589,9 @@ class AtspiTree:
         nodes.update((f.path, RawNode(*f)) for f in found)
         return {f.path for f in found}
 
-    async def _apply_changes(self, bus_name: str, nodes: dict[str, RawNode], changes: Changes, app: AppInfo) -> bool:
+    async def _apply_changes(
+        self, bus_name: str, nodes: dict[str, RawNode], changes: Changes, app: AppInfo, pixels: _PixelNews | None = None
+    ) -> bool:
         """Update the last read in place with what the app announced: list again the children of nodes that
         gained or lost some, re-read the announced nodes (on LibreOffice, also the states of every shown node
         and of the hidden children of shown containers), forget what lies below a node hidden, and read again
@@ -607,9 +612,19 @@ class AtspiTree:
         for path in reread:  # a path's role and interfaces never change: no need to ask
             reader.memo.setdefault(path, (nodes[path].role, nodes[path].interfaces))
         named = sorted(reread)
+
+        async def silent_states() -> list[Message | None]:
+            nonlocal unnamed
+            if unnamed and pixels is not None:  # wait for the pixel comparison while the named nodes are read
+                kept = _kept_states(app, nodes, unnamed, pixels.last_fills, _unchanged(app, await pixels.tiles()))
+                unnamed = [p for p in unnamed if p not in kept]
+                self.silent_states["kept"] += len(kept)
+            self.silent_states["asked"] += len(unnamed)
+            return await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in unnamed))
+
         found, states = await asyncio.gather(
             asyncio.gather(*(reader.describe(p, nodes[p].parent, nodes[p].index, app.shown) for p in named)),
-            asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in unnamed)),
+            silent_states(),
         )
         hidden, revealed = [], []
         for path, fresh in zip(named, found):
@@ -808,7 +823,45 @@ def _reusable_fills(
 def _shown_area(app: AppInfo, rect: Rect) -> Rect:
     """Where a node with these extents may show: LibreOffice's sit up to a menu bar's height too high."""
     x, y, w, h = rect
-    return (x, y, w, h + quirks.MAX_MENU_BAR) if app.name == quirks.LIBREOFFICE_APP else rect
+    return (x, y, w, h + quirks.menu_bar_gap(app)) if app.name == quirks.LIBREOFFICE_APP else rect
+
+
+@dataclass
+class _PixelNews:
+    """What one read knows of the screen's pixels for one app: where they changed since the last read started
+    (`tiles`, from the caller's grab: None when not compared) and the last read's extents and text per node."""
+
+    app: AppInfo
+    changed: concurrent.futures.Future | None
+    last_fills: dict[tuple[str, str], tuple]
+
+    async def tiles(self) -> ChangedTiles | None:
+        if self.changed is None or not self.app.compare_pixels:
+            return None
+        return await asyncio.wrap_future(self.changed)
+
+
+def _kept_states(
+    app: AppInfo,
+    nodes: dict[str, RawNode],
+    paths: list[str],
+    last_fills: dict[tuple[str, str], tuple],
+    unchanged: Callable[[Rect], bool] | None,
+) -> set[str]:
+    """Of `paths` (shown nodes and the hidden children of shown ones, whose states LibreOffice may change
+    without news), those whose states the last read still gives: no pixel changed where they showed at the last
+    read (a hidden child: its parent). A state the observation carries is drawn there: a control enabled,
+    checked, shown or hidden repaints it (focus comes with news). Nodes with no such area are asked."""
+    if unchanged is None:
+        return set()
+    kept = set()
+    for path in paths:
+        node = nodes[path]
+        fill = last_fills.get((app.bus_name, path if node.states & app.shown else node.parent))
+        rect = fill[0] if fill is not None else None
+        if rect is not None and rect[2] > 0 and rect[3] > 0 and min(rect[0], rect[1]) > OFFSCREEN and unchanged(rect):
+            kept.add(path)
+    return kept
 
 
 def _unchanged(app: AppInfo, tiles: ChangedTiles | None) -> Callable[[Rect], bool] | None:

@@ -243,13 +243,16 @@ class UbuntuBackend:
             changed: concurrent.futures.Future | None = concurrent.futures.Future() if compare else None
             pending = self._atspi.begin_snapshot(max_nodes=self.max_nodes, damaged=damaged, changed=changed)
             # ... while this thread reads the screen (only what was drawn on, when that is known) and the windows
-            frame = None
+            frame, tiles = None, None
             try:
                 if changed is not None:  # one grab serves the comparison and the screenshot
                     frame = self._screen.grab_frame()
-                    changed.set_result(self._pixels_changed(frame, damaged))
+                    tiles = self._pixels_changed(frame, damaged)
+                    changed.set_result(tiles)
                 if damaged is not None and self._last is not None:
-                    screenshot = self._screen.grab_update(self._last[0].screenshot, damaged, frame)
+                    # the last screenshot is the last read's starting frame: only the squares that changed differ
+                    areas = tiles.areas() if tiles is not None else damaged
+                    screenshot = self._screen.grab_update(self._last[0].screenshot, areas, frame)
                 else:
                     screenshot = self._screen.grab(frame)
             finally:

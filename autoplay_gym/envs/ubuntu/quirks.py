@@ -47,6 +47,7 @@ CELL_BUDGET = 100  # cells read per table and snapshot: ~2 calls each, ~0.15 ms 
 MAX_COLUMNS = 10  # the budget goes to rows of at most this many columns, so a wide sheet still shows rows
 TOP_LEVEL_ROLES = frozenset({"frame", "window", "dialog", "alert", "file chooser"})
 MAX_MENU_BAR = 100  # px: a larger gap under a root pane is not a menu bar
+MENU_BAR_GAP = "menu_bar_gap"  # quirk_memo key: the largest shift the last read applied
 
 
 def _ok(reply: Message | None) -> bool:
@@ -79,6 +80,7 @@ def fix_libreoffice_extents(app: AppInfo, roots: list[RawNode], windows: list[To
     if app.name != LIBREOFFICE_APP:
         return
     islands = app.quirk_memo.get("gtk_islands", {})
+    gaps = [0]
     for pane in _root_panes(roots):
         if pane.extents is None:
             continue
@@ -87,10 +89,18 @@ def fix_libreoffice_extents(app: AppInfo, roots: list[RawNode], windows: list[To
             gap = (win.y + win.height) - (y + h)
             if abs(win.x - x) <= 2 and abs(win.width - w) <= 2 and win.y == y and 0 < gap <= MAX_MENU_BAR:
                 pane.extents = (x, y + gap, w, h)
+                gaps.append(gap)
                 for child in pane.children:
                     if child.role != "menu bar" and not islands.get(child.path, False):
                         _shift_subtree(child, gap)
                 break
+    app.quirk_memo[MENU_BAR_GAP] = max(gaps)
+
+
+def menu_bar_gap(app: AppInfo) -> int:
+    """How far LibreOffice's widgets may sit above where they show: the largest shift the last read applied
+    (MAX_MENU_BAR before any read)."""
+    return int(app.quirk_memo.get(MENU_BAR_GAP, MAX_MENU_BAR))
 
 
 def _root_panes(roots: list[RawNode]) -> list[RawNode]:

@@ -60,7 +60,8 @@ class Screen:
     ) -> np.ndarray:
         """A new array: `last` with `areas` (x, y, width, height) grabbed again, or taken from `frame` (a
         `grab_frame` of now) when given. The caller vouches that nothing was drawn elsewhere since `last` was
-        taken; a large or odd-sized update becomes a full grab."""
+        taken; an update of over half the screen, or of another size, becomes a full grab. Only the areas are
+        converted (the conversion costs more than the grab): the box around them is grabbed once."""
         width, height = self.size
         if last.shape != (height, width, 3):
             return self.grab(frame)
@@ -69,13 +70,13 @@ class Screen:
             x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, width), min(y + h, height)
             if x1 > x0 and y1 > y0:
                 clipped.append((x0, y0, x1, y1))
+        if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in clipped) > width * height // 2:
+            return self.grab(frame)
         out = last.copy()
         if not clipped:
             return out
         left, top = min(a[0] for a in clipped), min(a[1] for a in clipped)
         right, bottom = max(a[2] for a in clipped), max(a[3] for a in clipped)
-        if (right - left) * (bottom - top) > width * height // 2:
-            return self.grab(frame)
         if frame is not None:
             region = frame[top:bottom, left:right]
         else:
@@ -109,6 +110,15 @@ class ChangedTiles:
     def overlaps(self, rect: Rect) -> bool:
         return bool(self.mask[self._span(rect)].any())
 
+    def areas(self) -> list[Rect]:
+        """The changed squares as rectangles (x, y, width, height): per row of squares, the span from its first
+        changed square to its last, so a screenshot can be patched in a few slices."""
+        out = []
+        for row in np.flatnonzero(self.mask.any(axis=1)):
+            cols = np.flatnonzero(self.mask[row])
+            out.append((int(cols[0]) * TILE, int(row) * TILE, int(cols[-1] - cols[0] + 1) * TILE, TILE))
+        return out
+
     def including(self, areas: list[Rect]) -> ChangedTiles:
         """These tiles plus every square `areas` touch."""
         mask = self.mask.copy()
@@ -120,7 +130,7 @@ class ChangedTiles:
 def changed_tiles(before: np.ndarray, after: np.ndarray, areas: list[Rect]) -> ChangedTiles | None:
     """The squares where frame `after` differs from frame `before` (H x W x channels, as `grab_frame` gives)
     within the rows `areas` span: the caller vouches that nothing was drawn elsewhere. None when the frames do
-    not compare (another size). About 2 ms for a 1280-pixel-wide band of 700 rows."""
+    not compare (another size). About 0.6 ms for a 1280 x 800 screen."""
     if before.shape != after.shape or before.ndim != 3 or not areas:
         return None
     height, width, channels = before.shape
@@ -130,13 +140,17 @@ def changed_tiles(before: np.ndarray, after: np.ndarray, areas: list[Rect]) -> C
     bottom = min(-(-max(a[1] + a[3] for a in areas) // TILE) * TILE, height)
     if bottom <= top:
         return ChangedTiles(mask)
-    differs = np.not_equal(before[top:bottom], after[top:bottom]).reshape(bottom - top, width * channels)
+    band_before, band_after = before[top:bottom], after[top:bottom]
+    if channels == 4 and band_before.flags.c_contiguous and band_after.flags.c_contiguous:
+        differs = band_before.view(np.uint32)[..., 0] != band_after.view(np.uint32)[..., 0]  # a pixel per compare
+    else:
+        differs = np.not_equal(band_before, band_after).any(axis=2)
     if (bottom - top) % TILE or width % TILE:  # the screen's last row or column of squares is cut: pad it
-        padded = np.zeros((-(-(bottom - top) // TILE) * TILE, cols * TILE * channels), bool)
-        padded[: bottom - top, : width * channels] = differs
+        padded = np.zeros((-(-(bottom - top) // TILE) * TILE, cols * TILE), bool)
+        padded[: bottom - top, :width] = differs
         differs = padded
-    counts = differs.view(np.uint8).reshape(differs.shape[0] // TILE, TILE, cols, TILE * channels)
-    mask[top // TILE : top // TILE + counts.shape[0]] = counts.sum(axis=(1, 3), dtype=np.uint16) > 0
+    tile_rows = np.logical_or.reduce(differs.reshape(-1, TILE, cols * TILE), axis=1)
+    mask[top // TILE : top // TILE + tile_rows.shape[0]] = tile_rows.reshape(-1, cols, TILE).any(axis=2)
     return ChangedTiles(mask)
 
 

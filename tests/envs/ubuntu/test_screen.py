@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from Xlib import display as xdisplay
 
@@ -47,6 +49,46 @@ def test_including_marks_every_square_an_area_touches():
     assert more.mask.sum() == 4 and not tiles.mask.any()  # the original is left alone
     assert changed_tiles(np.zeros((64, 64, 4), np.uint8), np.zeros((32, 64, 4), np.uint8), WHOLE) is None
 
+
+def test_areas_give_one_span_per_row_of_changed_squares():
+    before = np.zeros((64, 96, 4), np.uint8)
+    after = before.copy()
+    after[5, 20] = after[5, 70] = after[40, 3] = 9
+    tiles = changed_tiles(before, after, WHOLE)
+    assert tiles.areas() == [(16, 0, 64, 16), (0, 32, 16, 16)]
+    assert changed_tiles(before, before, WHOLE).areas() == []
+
+
+def test_far_apart_drawings_are_patched_into_the_last_screenshot():
+    """Two small drawings in opposite corners (a box around them covers the screen) are converted alone, and
+    the result equals a full grab, whether grabbed anew or taken from a frame."""
+    desktop = Desktop((320, 240)).start()
+    try:
+        screen = Screen(desktop.display)
+        painter = xdisplay.Display(desktop.display)
+        root = painter.screen().root
+        window = root.create_window(0, 0, 320, 240, 0, painter.screen().root_depth, background_pixel=0x203040)
+        window.map()
+        painter.sync()
+        deadline = time.monotonic() + 5
+        last = screen.grab()
+        while not (last == (0x20, 0x30, 0x40)).all():  # the window's background, once drawn
+            assert time.monotonic() < deadline, "the window was never drawn"
+            time.sleep(0.01)
+            last = screen.grab()
+        gc = window.create_gc(foreground=0xFF8000)
+        window.fill_rectangle(gc, 2, 3, 10, 10)
+        window.fill_rectangle(gc, 300, 220, 12, 15)
+        painter.sync()
+        areas = [(2, 3, 10, 10), (300, 220, 12, 15)]
+        patched = screen.grab_update(last, areas)
+        assert (patched == screen.grab()).all() and (patched[5, 5] == (0xFF, 0x80, 0x00)).all()
+        assert (screen.grab_update(last, areas, screen.grab_frame()) == patched).all()
+        assert (last[5, 5] == (0x20, 0x30, 0x40)).all()  # the last screenshot is left alone
+        painter.close()
+        screen.close()
+    finally:
+        desktop.close()
 
 
 def test_a_redraw_with_the_same_pixels_is_damage_but_no_change():

@@ -86,7 +86,8 @@ def test_patched_reads_match_full_reads(calc):
 
 def test_cells_where_no_pixel_changed_are_kept_and_a_recomputed_one_is_not(calc):
     """Typing into a cell asks again for the cells drawn anew (the typed one, a formula depending on it) and
-    keeps the others; the result equals a full read, with the formula's new value."""
+    keeps the others, and the states of most toolbar controls; the result equals a full read, with the
+    formula's new value."""
     calc.reset(options=OPEN_ODS)
     c2 = next(e for e in calc.tree if e.role == "table cell" and e.description == "C2")
     step_ok(calc, {"type": "type", "text": "=B2*14\n", "element": c2.id})
@@ -101,13 +102,15 @@ def test_cells_where_no_pixel_changed_are_kept_and_a_recomputed_one_is_not(calc)
             asked.append((path, args))
         return await original(dest, path, interface, member, *args, **kwargs)
 
-    reads = sum(tree.reads.values())
+    reads, states = sum(tree.reads.values()), dict(tree.silent_states)
     tree._call = counting
     try:
         step_ok(calc, {"type": "type", "text": "4\n"})
     finally:
         tree._call = original
     reads = sum(tree.reads.values()) - reads
+    kept, unkept = (tree.silent_states[k] - states[k] for k in ("kept", "asked"))
+    assert kept > unkept, f"the states of {kept} shown nodes kept, {unkept} asked for"  # toolbars stayed as drawn
     assert cells(calc.tree).get("C2") == "56"
     assert_patched_reads_match_full_reads(calc, [{"type": "wait", "seconds": 0.0}])
     visible = sum(1 for e in calc.tree if e.role == "table cell")
