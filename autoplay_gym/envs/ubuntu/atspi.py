@@ -109,6 +109,7 @@ MANAGES_DESCENDANTS = _bit("manages-descendants")
 WALK_CHILD_LIMIT = 1000
 UNCACHED_BUDGET = 3000  # nodes read one by one per app and snapshot, when the toolkit's cache lacks them
 OFFSCREEN = -(2**31)  # GTK3 places unmapped widgets (closed menus, hidden bars) at INT_MIN
+UNKNOWN_OBJECT = "org.freedesktop.DBus.Error.UnknownObject"  # atk-bridge's answer for a path that died
 UNKNOWN_COUNT = -1  # LibreOffice's cache gives a menu's child count as -1; asked directly, it answers the count
 
 
@@ -540,6 +541,8 @@ class AtspiTree:
         """Every node of the app: its cache, plus what the cache lacks."""
         nodes = await self._items(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
+        if app.rereads_shown:
+            await self._drop_unlisted(bus_name, nodes)
         if not app.window_relative:  # every toolkit but GTK4 leaves gaps that walking does not fill
             await self._read_uncached(bus_name, nodes, app)
         for _ in range(64):  # GTK4: each round realises one more level of lazily cached nodes
@@ -564,6 +567,25 @@ class AtspiTree:
                     await self._read_uncached(bus_name, nodes, app)
                 break
         return nodes
+
+    async def _drop_unlisted(self, bus_name: str, nodes: dict[str, RawNode]) -> None:
+        """LibreOffice leaves replaced objects in its cache under their old parent, still SHOWING: Impress's
+        slide pane piles up a row per slide for every new slide ("Slide 1" many times over). A parent caching
+        more children than it has is asked for them, and the cached ones it does not list are dropped with their
+        subtrees, in place (a read patched after a change of children drops them the same way)."""
+        below = _children_index(nodes)
+        overfull = sorted(
+            path for path, kids in below.items()
+            if path in nodes and 0 <= nodes[path].child_count < sum(1 for kid in kids if kid != path)
+        )
+        replies = await asyncio.gather(*(self._call(bus_name, path, ACCESSIBLE, "GetChildren") for path in overfull))
+        for parent, reply in zip(overfull, replies):
+            if reply is None or reply.message_type == MessageType.ERROR or not reply.body:
+                continue
+            listed = {child for _, child in reply.body[0]}
+            for kid in below[parent]:
+                if kid != parent and kid not in listed:
+                    _drop_subtree(nodes, below, kid)
 
     async def _read_uncached(self, bus_name: str, nodes: dict[str, RawNode], app: AppInfo) -> None:
         """Add what atk-bridge (GTK2/3, LibreOffice, Gecko, Chromium) or Qt left out of the cache, in place:
@@ -689,6 +711,8 @@ class AtspiTree:
     ) -> bool:
         """Patch the structure below `parents`, whose children changed: drop the subtrees of children gone,
         renumber the rest, and read the new children with their shown subtrees (their paths go into `added`).
+        A parent that died since its news (Impress replaces a slide's panel right after announcing its children)
+        is gone with its subtree, and its own parent is listed again.
         False when a full read is safer: a parent that neither the last read nor this one holds, or one whose
         children are a menu's (LibreOffice repeats indices among them) or too many to list."""
         order = sorted(parents & nodes.keys())
@@ -697,9 +721,14 @@ class AtspiTree:
         replies = await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetChildren") for p in order))
         below = _children_index(nodes)
         new: list[tuple[str, str, int]] = []
+        orphaned: set[str] = set()  # parents of parents that died
         for parent, reply in zip(order, replies):
             if parent not in nodes:
                 continue  # it went with the subtree of a child gone from another parent
+            if reply is not None and reply.message_type == MessageType.ERROR and reply.error_name == UNKNOWN_OBJECT:
+                orphaned.add(nodes[parent].parent)
+                _drop_subtree(nodes, below, parent)
+                continue
             if reply is None or reply.message_type == MessageType.ERROR or not reply.body:
                 return False
             kids = [child for _, child in reply.body[0]]
@@ -718,6 +747,9 @@ class AtspiTree:
                     node.index = index
             nodes[parent].child_count = len(kids)
         await self._read_new(bus_name, nodes, new, app, reader, added)
+        orphaned = (orphaned - set(order)) & nodes.keys()
+        if orphaned and (depth < 0 or not await self._relist(bus_name, nodes, orphaned, app, reader, added, depth - 1)):
+            return False
         return await self._place_unread(bus_name, nodes, parents - nodes.keys(), app, reader, added, depth - 1)
 
     async def _read_new(
@@ -741,8 +773,9 @@ class AtspiTree:
         LibreOffice builds and drops a slide's preview nodes within one step, and a hidden node shown later
         announces it. A shown one must be new below a node the read holds, whose children are then listed
         again (LibreOffice names a slide pane's rebuilt rows without news of their parent); one its parent
-        does not list is read as it is (LibreOffice keeps a replaced slide row in its cache, at index -1, as a
-        full read would find it). Otherwise it is False and a full read follows."""
+        does not list is left out on LibreOffice, which keeps replaced slide rows in its cache (at index -1 or
+        their old index) that its full reads drop too (`_drop_unlisted`), and read as it is on other toolkits,
+        whose full reads hold it. Otherwise it is False and a full read follows."""
         order = sorted(paths)
         replies = await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in order))
         shown = [p for p, r in zip(order, replies) if r is not None and r.message_type != MessageType.ERROR and r.body
@@ -758,6 +791,8 @@ class AtspiTree:
         if not await self._relist(bus_name, nodes, parents, app, reader, added, depth):
             return False
         strays = [(p, str(pr.get("Parent", "")), None) for p, pr in zip(shown, props) if p not in nodes]
+        if app.rereads_shown:
+            return True
         await self._read_new(bus_name, nodes, strays, app, reader, added)
         return all(p in nodes for p in shown)
 

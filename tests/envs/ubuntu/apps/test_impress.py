@@ -75,3 +75,15 @@ def test_a_new_slide_keeps_the_extents_where_no_pixel_changed(impress):
     step_ok(impress, new_slide)
     kept, read = fills["kept"] - before["kept"], fills["read"] - before["read"]
     assert kept > 2 * read, f"{kept} nodes kept their extents, {read} were read again"
+
+
+def test_the_slide_pane_lists_each_slide_once(impress):
+    """LibreOffice keeps the slide pane's replaced rows in its accessibility cache, still showing: a full read
+    drops the rows their parent no longer lists, so each slide shows once, as on screen."""
+    impress.reset(seed=0)
+    for _ in range(4):
+        step_ok(impress, {"type": "hotkey", "keys": ["ctrl", "m"]})
+    wait_until(impress, lambda t: "Slide 5" in slides(t), "Slide 5 in the slide pane")
+    expected = [f"Slide {n}" for n in range(1, 6)]
+    assert slides(impress.backend.observe(fresh=True).tree) == expected
+    assert slides(impress.tree) == expected
