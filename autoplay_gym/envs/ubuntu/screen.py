@@ -60,8 +60,9 @@ class Screen:
     ) -> np.ndarray:
         """A new array: `last` with `areas` (x, y, width, height) grabbed again, or taken from `frame` (a
         `grab_frame` of now) when given. The caller vouches that nothing was drawn elsewhere since `last` was
-        taken; an update of over half the screen, or of another size, becomes a full grab. Only the areas are
-        converted (the conversion costs more than the grab): the box around them is grabbed once."""
+        taken; an update of over half the screen (both the box around the areas and their sum), or of another
+        size, becomes a full grab. Only the areas are converted (the conversion costs more than the grab): the
+        box around them is grabbed once."""
         width, height = self.size
         if last.shape != (height, width, 3):
             return self.grab(frame)
@@ -70,13 +71,14 @@ class Screen:
             x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, width), min(y + h, height)
             if x1 > x0 and y1 > y0:
                 clipped.append((x0, y0, x1, y1))
-        if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in clipped) > width * height // 2:
-            return self.grab(frame)
-        out = last.copy()
         if not clipped:
-            return out
+            return last.copy()
         left, top = min(a[0] for a in clipped), min(a[1] for a in clipped)
         right, bottom = max(a[2] for a in clipped), max(a[3] for a in clipped)
+        areas_size = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in clipped)  # overlaps count twice
+        if min(areas_size, (right - left) * (bottom - top)) > width * height // 2:
+            return self.grab(frame)
+        out = last.copy()
         if frame is not None:
             region = frame[top:bottom, left:right]
         else:
