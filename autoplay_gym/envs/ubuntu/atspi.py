@@ -14,7 +14,8 @@ are sent pipelined with bounded concurrency. Toolkit quirks handled:
 - "On screen" is SHOWING, except on GTK4, which never sets it (VISIBLE there); nodes that manage their
   descendants are never listed (Calc's 2^34 cells): `quirks.py` adds their visible children, and fixes
   LibreOffice's extents, GTK2's open menus and Chromium's unmapped popup frames.
-- An app's nodes are reused while it sends no AT-SPI event (GTK4 excepted, whose lazy cache changes silently).
+- An app's nodes are reused while it sends no AT-SPI event (GTK4 excepted, whose lazy cache changes silently;
+  toolkits that do not announce their changes, only while nothing is drawn either).
   GTK3 and Gecko name every node they change, so after an event only the named nodes are read again
   (`changes.py`); LibreOffice changes some shown controls silently, so the states of the shown nodes where
   pixels changed are read too (all of them: a third of its ~125 ms GetItems, which lists every closed menu's
@@ -156,7 +157,7 @@ class AppInfo:
 
         Checked step by step against full reads under random actions: GTK3 apps and Gecko agree every time.
         GTK2 re-reads lose menu items' descriptions, Qt 5 and Chromium leave focus and whole popups unannounced:
-        those are read again in full after any event. LibreOffice is in between (`rereads_shown`).
+        those are read again in full after any event or drawing. LibreOffice is in between (`rereads_shown`).
         """
         gtk3 = self.toolkit.upper() == "GTK" and self.version.startswith("3.") and not self.rereads_shown
         return gtk3 or self.toolkit == "Gecko"
@@ -422,7 +423,7 @@ class AtspiTree:
             app = self._apps.get(bus_name) or await self._app_info(bus_name)
             changes = self._changes.pop(bus_name, None) or Changes()
             pixels = _PixelNews(app, changed, last_fills)
-            roots = await self._nodes(bus_name, changes, pixels)
+            roots = await self._nodes(bus_name, changes, pixels, drawn=damaged is None or bool(damaged))
             tiles = await pixels.tiles()
             # children of nodes that manage their descendants (Calc's 2^34 cells) that were left out
             afresh = self._read_afresh.setdefault(bus_name, set())
@@ -504,12 +505,19 @@ class AtspiTree:
             nodes[path] = RawNode(path, parent, index, count, ifaces, name, role_name, desc, bits)
         return nodes
 
-    async def _nodes(self, bus_name: str, changes: Changes, pixels: _PixelNews | None = None) -> list[RawNode]:
+    async def _nodes(
+        self, bus_name: str, changes: Changes, pixels: _PixelNews | None = None, drawn: bool = True
+    ) -> list[RawNode]:
         """The app's top-level nodes with children linked: the last read updated with what the app announced
-        since, or a full read (cache, plus a walk where the cache is incomplete)."""
+        since, or a full read (cache, plus a walk where the cache is incomplete). `drawn`: whether anything
+        was drawn on the screen since the last read (or that is unknown)."""
         memo = self._nodes_memo.get(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
-        patchable = not changes or (app.announces_changes and not changes.too_many) or app.rereads_shown
+        # Toolkits that do not announce their changes make some without any event at all (Chromium shows its
+        # bookmarks bar, GTK2 focuses a menu bar item): their last read holds only while nothing is drawn.
+        silent = not (app.announces_changes or app.rereads_shown)
+        unchanged = not changes and not (silent and drawn)
+        patchable = unchanged or (app.announces_changes and not changes.too_many) or app.rereads_shown
         patchable = patchable and not changes.full
         nodes: dict[str, RawNode] | None = None
         if memo is not None and patchable:

@@ -1,5 +1,5 @@
-"""Chromium: a seeded local page's DOM is in the tree (renderer accessibility forced on), and a form filled in
-through it runs the page's own script."""
+"""Chromium: a seeded local page's DOM is in the tree (renderer accessibility forced on), a form filled in
+through it runs the page's own script, and a bar shown without any AT-SPI event is in the next observation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from tests.envs.ubuntu.apps import media
 from tests.envs.ubuntu.apps.support import (
     app_env,
     assert_frames_on_windows,
+    assert_patched_reads_match_full_reads,
     find,
     named,
     step_ok,
@@ -57,3 +58,16 @@ def test_filling_the_form_runs_the_page_script(chromium):
     step_ok(chromium, {"type": "click", "element": find(chromium.tree, "push button", "Place order").id})
     wait_until(chromium, lambda t: any(e.role == "paragraph" and e.text == "Ordered 7 crates" for e in t),
                "the script's output")
+
+
+def test_the_bookmarks_bar_shown_without_an_event_is_observed(chromium):
+    """Chromium shows and hides its bookmarks bar without an AT-SPI event: only the drawing tells. The step's
+    observation must hold it (or not) as a full read does, not the tree from before the key."""
+    chromium.reset(seed=0)
+    toggle = {"type": "hotkey", "keys": ["ctrl", "shift", "b"]}
+    shown = any(e.role == "tool bar" and e.text == "Bookmarks" for e in chromium.tree)
+    for _ in range(2):
+        step_ok(chromium, toggle)
+        shown = not shown
+        assert_patched_reads_match_full_reads(chromium, [{"type": "wait", "seconds": 0.0}])
+        assert any(e.role == "tool bar" and e.text == "Bookmarks" for e in chromium.tree) == shown
