@@ -102,16 +102,26 @@ def test_cells_where_no_pixel_changed_are_kept_and_a_recomputed_one_is_not(calc)
             asked.append((path, args))
         return await original(dest, path, interface, member, *args, **kwargs)
 
-    reads, states = sum(tree.reads.values()), dict(tree.silent_states)
+    reads = sum(tree.reads.values())
     tree._call = counting
     try:
         step_ok(calc, {"type": "type", "text": "4\n"})
     finally:
         tree._call = original
     reads = sum(tree.reads.values()) - reads
-    kept, unkept = (tree.silent_states[k] - states[k] for k in ("kept", "asked"))
-    assert kept > unkept, f"the states of {kept} shown nodes kept, {unkept} asked for"  # toolbars stayed as drawn
     assert cells(calc.tree).get("C2") == "56"
     assert_patched_reads_match_full_reads(calc, [{"type": "wait", "seconds": 0.0}])
     visible = sum(1 for e in calc.tree if e.role == "table cell")
     assert 0 < len(asked) < reads * visible / 2, f"{len(asked)} cells asked for in {reads} reads of {visible}"
+    # The states LibreOffice may change silently are kept where no pixel changed. Only patched reads keep them,
+    # and the read after an Enter may be a full one (LibreOffice may rebuild its toolbars and sidebar then), so
+    # the count is taken over a key typed into the next cell whose read was patched.
+    for _ in range(3):
+        patched, states = tree.reads["patched"], dict(tree.silent_states)
+        step_ok(calc, {"type": "type", "text": "7"})
+        if tree.reads["patched"] > patched:
+            break
+    else:
+        pytest.fail("no read after a key typed into a cell was patched")
+    kept, unkept = (tree.silent_states[k] - states[k] for k in ("kept", "asked"))
+    assert kept > unkept, f"the states of {kept} shown nodes kept, {unkept} asked for"  # toolbars stayed as drawn
