@@ -171,6 +171,14 @@ class AppInfo:
         return self.name == quirks.LIBREOFFICE_APP
 
     @property
+    def text_end(self) -> int:
+        """The end offset a text read asks for. Gecko and LibreOffice answer "" when it lies past the text's
+        end (75 of Thunderbird's 95 texts, 730 of Writer's 740 when asked up to 10,000), so they are asked for
+        all of it (-1) and the reader cuts it; the others stop at TEXT_LIMIT themselves (a terminal's
+        scrollback is never sent whole). Both give the same text for every node of the 13 apps."""
+        return -1 if self.toolkit == "Gecko" or self.name == quirks.LIBREOFFICE_APP else TEXT_LIMIT
+
+    @property
     def compare_pixels(self) -> bool:
         """LibreOffice repaints its whole work area for a new slide (X DAMAGE then covers ~180
         of Impress's ~210 nodes) while the pixels of a few dozen change: its extents and text are kept where
@@ -217,8 +225,12 @@ def window_offsets(frames: list[tuple[str, int, int]], windows: list[TopWindow])
 class AtspiTree:
     """A connection to one desktop's accessibility bus that snapshots every application's tree."""
 
-    def __init__(self, loop: LoopThread, session_bus_address: str, *, call_timeout: float = 5.0) -> None:
+    def __init__(
+        self, loop: LoopThread, session_bus_address: str, *, call_timeout: float = 5.0,
+        screen: tuple[int, int] | None = None,
+    ) -> None:
         self.loop = loop
+        self.screen = screen  # the display's width and height: X reports no drawing beyond them
         self.session_bus_address = session_bus_address
         self.call_timeout = call_timeout
         self.bus: MessageBus | None = None
@@ -233,6 +245,11 @@ class AtspiTree:
         # a snapshot re-reads only the announced nodes (extents and text are read every time): LibreOffice's
         # GetItems alone costs ~125 ms, Gecko's uncached walk ~50 ms, GIMP's and Qt's 40-70 ms.
         self._changes: dict[str, Changes] = {}
+        # The registry's list of apps, kept until a signal says it may have changed (the registry announces
+        # every app added or removed with ChildrenChanged on the desktop root): its round trip is a fifth of a
+        # small app's read. The version tells a listing that raced such a signal not to keep its answer.
+        self._app_names: list[str] | None = None
+        self._app_names_version = 0
         self._nodes_memo: dict[str, list[tuple]] = {}
         self._read_afresh: dict[str, set[str]] = {}  # per app: paths below managing nodes, read every snapshot
         self._cells: dict[str, dict[str, dict]] = {}  # per app: the visible cells of its tables (quirks.CellKeep)
@@ -299,6 +316,11 @@ class AtspiTree:
         if message.message_type != MessageType.SIGNAL:
             return False
         self.change_count += 1
+        listed = self._app_names
+        if listed is not None and (
+            (message.member == "ChildrenChanged" and message.path == ROOT_PATH) or message.sender not in listed
+        ):
+            self._app_names, self._app_names_version = None, self._app_names_version + 1
         if message.interface == OBJECT_EVENTS:
             self.last_event = time.monotonic()
             self.event_count += 1
@@ -317,6 +339,7 @@ class AtspiTree:
             try:
                 if message.member == "AddAccessible":  # the new node's parent (the row is one of GetItems')
                     changes.structure.add(str(message.body[0][2][1]))
+                    changes.cached[str(message.body[0][0][1])] = int(message.body[0][3])
                 else:
                     changes.removed.add(str(message.body[0][1]))
             except (IndexError, TypeError):  # a body not as the spec says: read everything
@@ -350,16 +373,26 @@ class AtspiTree:
         self._read_afresh.clear()
         self._cells.clear()
         self._fills.clear()
+        self._app_names = None
 
     # --- snapshot ---------------------------------------------------------------------------------------------
 
     def applications(self) -> list[str]:
         return self.loop.run(self._applications, timeout=self.call_timeout, what="listing accessible apps")
 
-    async def _applications(self) -> list[str]:
+    async def _applications(self, cached: bool = False) -> list[str]:
+        """The bus names of the registered apps; `cached`: the last listing while no signal says it changed."""
         assert self.bus is not None
+        if cached and self._app_names is not None:
+            return self._app_names
+        version = self._app_names_version
         reply = await self._call(REGISTRY, ROOT_PATH, ACCESSIBLE, "GetChildren")
-        return [name for name, _ in (reply.body[0] if reply is not None else [])]
+        if reply is None or reply.message_type == MessageType.ERROR or not reply.body:
+            return []
+        names = [name for name, _ in reply.body[0]]
+        if version == self._app_names_version:
+            self._app_names = names
+        return names
 
     def snapshot(self, windows: list[TopWindow], *, max_nodes: int = 2000) -> UITree:
         """Every visible element of every app on this desktop, ids in depth-first order.
@@ -414,7 +447,7 @@ class AtspiTree:
     async def _read(
         self, max_nodes: int, damaged: list[Rect] | None, changed: concurrent.futures.Future | None = None
     ) -> tuple[list[tuple[AppInfo, list[RawNode], list]], int, bool]:
-        names = await self._applications()
+        names = await self._applications(cached=True)
         apps = []
         total, count, truncated = 0, 0, False
         semaphore = asyncio.Semaphore(CONCURRENCY)
@@ -427,7 +460,9 @@ class AtspiTree:
             tiles = await pixels.tiles()
             # children of nodes that manage their descendants (Calc's 2^34 cells) that were left out
             afresh = self._read_afresh.setdefault(bus_name, set())
-            keep = quirks.CellKeep(self._cells.setdefault(bus_name, {}), _unchanged(app, tiles), changes.nodes)
+            keep = quirks.CellKeep(
+                self._cells.setdefault(bus_name, {}), _unchanged(app, tiles, self.screen), changes.nodes
+            )
             omitted = await quirks.expand_managed(
                 self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT, afresh, keep
             )
@@ -436,7 +471,7 @@ class AtspiTree:
             kept = _visible_preorder(roots, max_nodes - count, app.shown)
             total += kept.total + omitted
             truncated = truncated or kept.truncated or omitted > 0
-            reusable = _reusable_fills(app, changes, damaged, last_fills, tiles)
+            reusable = _reusable_fills(app, changes, damaged, last_fills, tiles, self.screen)
             await asyncio.gather(*(self._fill(bus_name, entry[0], semaphore, reusable) for entry in kept.order))
             self._fills.update(((bus_name, e[0].path), (e[0].extents, e[0].text)) for e in kept.order)
             order = _drop_husks(_drop_offscreen(kept.order))
@@ -631,7 +666,7 @@ class AtspiTree:
         reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo, CONCURRENCY)
         added: set[str] = set()
         parents = changes.structure | {nodes[p].parent for p in changes.removed if p in nodes}
-        if parents and not await self._relist(bus_name, nodes, parents, app, reader, added):
+        if parents and not await self._relist(bus_name, nodes, parents, app, reader, added, cached=changes.cached):
             return False
         reread = changes.nodes & (nodes.keys() - added)  # the rest sit below managing nodes, which are read afresh
         reread.update(p for p, n in nodes.items() if n.parent in changes.child_states and n.parent != p)
@@ -646,14 +681,18 @@ class AtspiTree:
         async def silent_states() -> list[Message | None]:
             nonlocal unnamed
             if unnamed and pixels is not None:  # wait for the pixel comparison while the named nodes are read
-                kept = _kept_states(app, nodes, unnamed, pixels.last_fills, _unchanged(app, await pixels.tiles()))
+                unchanged = _unchanged(app, await pixels.tiles(), self.screen)
+                kept = _kept_states(app, nodes, unnamed, pixels.last_fills, unchanged)
                 unnamed = [p for p in unnamed if p not in kept]
                 self.silent_states["kept"] += len(kept)
             self.silent_states["asked"] += len(unnamed)
             return await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in unnamed))
 
         found, states = await asyncio.gather(
-            asyncio.gather(*(reader.describe(p, nodes[p].parent, nodes[p].index, app.shown) for p in named)),
+            asyncio.gather(*(
+                reader.describe(p, nodes[p].parent, nodes[p].index, app.shown, bool(nodes[p].states & app.shown))
+                for p in named
+            )),
             silent_states(),
         )
         hidden, revealed = [], []
@@ -677,7 +716,7 @@ class AtspiTree:
         if revealed:
             added.update(await self._reread_below_shown(bus_name, nodes, revealed, app))
         unread = changes.nodes - nodes.keys() - {ROOT_PATH} - self._read_afresh.get(bus_name, set())
-        if unread and not await self._place_unread(bus_name, nodes, unread, app, reader, added):
+        if unread and not await self._place_unread(bus_name, nodes, unread, app, reader, added, cached=changes.cached):
             return False  # news of a shown node that cannot be placed: the last read is missing a part
         for path, reply in zip(unnamed, states):
             if path not in nodes:
@@ -715,7 +754,7 @@ class AtspiTree:
 
     async def _relist(
         self, bus_name: str, nodes: dict[str, RawNode], parents: set[str], app: AppInfo, reader: uncached.Reader,
-        added: set[str], depth: int = 1,
+        added: set[str], depth: int = 1, *, cached: dict[str, int] | None = None,
     ) -> bool:
         """Patch the structure below `parents`, whose children changed: drop the subtrees of children gone,
         renumber the rest, and read the new children with their shown subtrees (their paths go into `added`).
@@ -756,9 +795,13 @@ class AtspiTree:
             nodes[parent].child_count = len(kids)
         await self._read_new(bus_name, nodes, new, app, reader, added)
         orphaned = (orphaned - set(order)) & nodes.keys()
-        if orphaned and (depth < 0 or not await self._relist(bus_name, nodes, orphaned, app, reader, added, depth - 1)):
+        if orphaned and (
+            depth < 0 or not await self._relist(bus_name, nodes, orphaned, app, reader, added, depth - 1, cached=cached)
+        ):
             return False
-        return await self._place_unread(bus_name, nodes, parents - nodes.keys(), app, reader, added, depth - 1)
+        return await self._place_unread(
+            bus_name, nodes, parents - nodes.keys(), app, reader, added, depth - 1, cached=cached
+        )
 
     async def _read_new(
         self, bus_name: str, nodes: dict[str, RawNode], new: list[tuple[str, str, int | None]], app: AppInfo,
@@ -775,15 +818,17 @@ class AtspiTree:
 
     async def _place_unread(
         self, bus_name: str, nodes: dict[str, RawNode], paths: set[str], app: AppInfo, reader: uncached.Reader,
-        added: set[str], depth: int = 1,
+        added: set[str], depth: int = 1, *, cached: dict[str, int] | None = None,
     ) -> bool:
         """Make sure news of nodes neither read holds changes nothing unseen. Those gone or hidden are moot:
         LibreOffice builds and drops a slide's preview nodes within one step, and a hidden node shown later
         announces it. A shown one must be new below a node the read holds, whose children are then listed
-        again (LibreOffice names a slide pane's rebuilt rows without news of their parent); one its parent
-        does not list is left out on LibreOffice, which keeps replaced slide rows in its cache (at index -1 or
-        their old index) that its full reads drop too (`_drop_unlisted`), and read as it is on other toolkits,
-        whose full reads hold it. Otherwise it is False and a full read follows."""
+        again (LibreOffice names a slide pane's rebuilt rows without news of their parent). One its parent
+        does not list is where a full read has it: only in the app's cache (GetItems), so it is read, at the
+        index the cache's row gives, when the cache announced it (`cached`), and left out otherwise (GTK3
+        focuses a combo box's inner toggle button, which neither the cache nor the combo box lists).
+        LibreOffice leaves them all out: it keeps replaced slide rows in its cache (at index -1 or their old
+        index), which its full reads drop (`_drop_unlisted`). Otherwise it is False and a full read follows."""
         order = sorted(paths)
         replies = await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in order))
         shown = [p for p, r in zip(order, replies) if r is not None and r.message_type != MessageType.ERROR and r.body
@@ -796,13 +841,13 @@ class AtspiTree:
         parents = {str(p.get("Parent", "")) for p in props}
         if not parents <= nodes.keys():
             return False
-        if not await self._relist(bus_name, nodes, parents, app, reader, added, depth):
+        if not await self._relist(bus_name, nodes, parents, app, reader, added, depth, cached=cached):
             return False
-        strays = [(p, str(pr.get("Parent", "")), None) for p, pr in zip(shown, props) if p not in nodes]
-        if app.rereads_shown:
-            return True
+        cached = cached or {}
+        strays = [(p, str(pr.get("Parent", "")), cached[p]) for p, pr in zip(shown, props)
+                  if p not in nodes and p in cached and not app.rereads_shown]
         await self._read_new(bus_name, nodes, strays, app, reader, added)
-        return all(p in nodes for p in shown)
+        return True
 
     async def _fill(
         self, bus_name: str, node: RawNode, semaphore: asyncio.Semaphore, reusable: Callable[[RawNode], tuple | None]
@@ -813,29 +858,27 @@ class AtspiTree:
             self.fills["kept"] += 1
             return
         self.fills["read"] += 1
-        async with semaphore:
-            if node.has("Component"):
-                reply = await self._call(bus_name, node.path, "org.a11y.atspi.Component", "GetExtents", "u", [0])
-                if reply is not None and reply.message_type != MessageType.ERROR:
-                    extents = tuple(reply.body[0])
-                    node.extents = None if OFFSCREEN in extents[:2] else extents  # type: ignore[assignment]
-            # A nameless leaf with a Text interface holds content only there (Gecko puts message bodies and
-            # web paragraphs' text in the Text of a plain `section`).
-            leaf_text = not node.name and node.child_count == 0
-            if node.has("Text") and (node.states & EDITABLE or node.role in TEXT_ROLES or leaf_text):
-                reply = await self._call(bus_name, node.path, "org.a11y.atspi.Text", "GetText", "ii", [0, TEXT_LIMIT])
-                if reply is not None and reply.message_type != MessageType.ERROR:
-                    node.text = reply.body[0]
-                if not node.text:  # LibreOffice answers "" when the end offset lies past the text's end
-                    count = await self._call(
-                        bus_name, node.path, "org.freedesktop.DBus.Properties", "Get", "ss",
-                        ["org.a11y.atspi.Text", "CharacterCount"],
-                    )
-                    if count is not None and count.message_type != MessageType.ERROR and count.body[0].value > 0:
-                        end = min(int(count.body[0].value), TEXT_LIMIT)
-                        reply = await self._call(bus_name, node.path, "org.a11y.atspi.Text", "GetText", "ii", [0, end])
-                        if reply is not None and reply.message_type != MessageType.ERROR:
-                            node.text = reply.body[0]
+        app = self._apps.get(bus_name) or AppInfo(bus_name)
+        # A nameless leaf with a Text interface holds content only there (Gecko puts message bodies and
+        # web paragraphs' text in the Text of a plain `section`).
+        leaf_text = not node.name and node.child_count == 0
+        wants_text = node.has("Text") and (node.states & EDITABLE or node.role in TEXT_ROLES or leaf_text)
+        async with semaphore:  # extents and text are asked together: one round trip, not two
+            extents, text = await asyncio.gather(
+                self._call(bus_name, node.path, "org.a11y.atspi.Component", "GetExtents", "u", [0])
+                if node.has("Component") else _nothing(),
+                self._call(bus_name, node.path, "org.a11y.atspi.Text", "GetText", "ii", [0, app.text_end])
+                if wants_text else _nothing(),
+            )
+        if extents is not None and extents.message_type != MessageType.ERROR:
+            rect = tuple(extents.body[0])
+            node.extents = None if OFFSCREEN in rect[:2] else rect  # type: ignore[assignment]
+        if text is not None and text.message_type != MessageType.ERROR:
+            node.text = text.body[0][:TEXT_LIMIT]
+
+
+async def _nothing() -> None:
+    return None
 
 
 def _reusable_fills(
@@ -844,15 +887,19 @@ def _reusable_fills(
     damaged: list[Rect] | None,
     last: dict[tuple[str, str], tuple],
     tiles: ChangedTiles | None = None,
+    screen: tuple[int, int] | None = None,
 ) -> Callable[[RawNode], tuple | None]:
     """Which nodes keep last snapshot's extents and text: those shown at a place nothing has drawn over since
     (with `tiles`, no pixel changed), that no event named. GTK4's extents are window-relative (nothing to test
     against screen damage), and LibreOffice's sit up to a menu bar's height above where they show (quirks.py),
-    so its test area is taller."""
+    so its test area is taller. A node wholly off the `screen` is never kept: nothing drawn there is reported
+    (a terminal window grown past the screen's edge moved its scroll bar unseen)."""
     if damaged is None or app.window_relative:
         return lambda node: None
     named = changes.nodes | changes.moved
-    unchanged = _unchanged(app, tiles) or (lambda rect: not overlaps(_shown_area(app, rect), damaged))
+    unchanged = _unchanged(app, tiles, screen) or (
+        lambda rect: _on_screen(rect, screen) and not overlaps(_shown_area(app, rect), damaged)
+    )
 
     def reusable(node: RawNode) -> tuple | None:
         fill = last.get((app.bus_name, node.path))
@@ -907,11 +954,22 @@ def _kept_states(
     return kept
 
 
-def _unchanged(app: AppInfo, tiles: ChangedTiles | None) -> Callable[[Rect], bool] | None:
-    """Whether no pixel changed where a node with these extents shows; None when pixels were not compared."""
+def _unchanged(
+    app: AppInfo, tiles: ChangedTiles | None, screen: tuple[int, int] | None = None
+) -> Callable[[Rect], bool] | None:
+    """Whether no pixel changed where a node with these extents shows (False wholly off the `screen`, where no
+    pixel is seen); None when pixels were not compared."""
     if tiles is None:
         return None
-    return lambda rect: not tiles.overlaps(_shown_area(app, rect))
+    return lambda rect: _on_screen(rect, screen) and not tiles.overlaps(_shown_area(app, rect))
+
+
+def _on_screen(rect: Rect, screen: tuple[int, int] | None) -> bool:
+    """Whether some of `rect` lies on a screen of this (width, height); True when the size is unknown."""
+    if screen is None:
+        return True
+    x, y, w, h = rect
+    return x < screen[0] and y < screen[1] and x + w > 0 and y + h > 0
 
 
 def _drop_below(nodes: dict[str, RawNode], paths: list[str]) -> None:

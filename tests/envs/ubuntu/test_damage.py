@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pytest
 from Xlib import display as xdisplay
 
 from autoplay_gym.envs.ubuntu.damage import DamageWatch, overlaps
@@ -97,7 +98,11 @@ def test_still_screen_returns_the_same_observation_and_a_change_ends_it(calculat
     second = backend.observe()
     assert second.tree.to_text() == first.tree.to_text()
     assert np.array_equal(second.screenshot, first.screenshot)
-    assert second.screenshot is not first.screenshot  # the caller may write into its copy
+    assert not second.screenshot.flags.writeable  # the next read's base: nobody may write into it
+    with pytest.raises(ValueError):
+        second.screenshot[0, 0] = 0
+    observation = calculator._observation()["screenshot"]
+    observation[0, 0] = 0  # the env's users get their own copy
     click_label(calculator, "7")
     after = backend.observe()
     assert after.tree.to_text() != first.tree.to_text()
