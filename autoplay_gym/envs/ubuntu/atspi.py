@@ -678,22 +678,12 @@ class AtspiTree:
             reader.memo.setdefault(path, (nodes[path].role, nodes[path].interfaces))
         named = sorted(reread)
 
-        async def silent_states() -> list[Message | None]:
-            nonlocal unnamed
-            if unnamed and pixels is not None:  # wait for the pixel comparison while the named nodes are read
-                unchanged = _unchanged(app, await pixels.tiles(), self.screen)
-                kept = _kept_states(app, nodes, unnamed, pixels.last_fills, unchanged)
-                unnamed = [p for p in unnamed if p not in kept]
-                self.silent_states["kept"] += len(kept)
-            self.silent_states["asked"] += len(unnamed)
-            return await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in unnamed))
-
-        found, states = await asyncio.gather(
+        found, (unnamed, states) = await asyncio.gather(
             asyncio.gather(*(
                 reader.describe(p, nodes[p].parent, nodes[p].index, app.shown, bool(nodes[p].states & app.shown))
                 for p in named
             )),
-            silent_states(),
+            self._silent_states(app, nodes, unnamed, pixels, reader),
         )
         hidden, revealed = [], []
         for path, fresh in zip(named, found):
@@ -728,6 +718,21 @@ class AtspiTree:
                 return False
             nodes[path].states = bits  # enabled, checked, selected... changed silently
         return True
+
+    async def _silent_states(
+        self, app: AppInfo, nodes: dict[str, RawNode], paths: list[str], pixels: _PixelNews | None,
+        reader: uncached.Reader,
+    ) -> tuple[list[str], list[Message | None]]:
+        """The states of `paths` (LibreOffice's shown nodes no event named), asked for again except where no pixel
+        changed (`_kept_states`); the pixel comparison is awaited while the named nodes are read. Returns the
+        paths asked for and the replies."""
+        if paths and pixels is not None:
+            unchanged = _unchanged(app, await pixels.tiles(), self.screen)
+            kept = _kept_states(app, nodes, paths, pixels.last_fills, unchanged)
+            paths = [p for p in paths if p not in kept]
+            self.silent_states["kept"] += len(kept)
+        self.silent_states["asked"] += len(paths)
+        return paths, await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in paths))
 
     async def _reread_below_shown(
         self, bus_name: str, nodes: dict[str, RawNode], revealed: list[str], app: AppInfo
