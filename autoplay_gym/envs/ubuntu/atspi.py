@@ -339,7 +339,7 @@ class AtspiTree:
             try:
                 if message.member == "AddAccessible":  # the new node's parent (the row is one of GetItems')
                     changes.structure.add(str(message.body[0][2][1]))
-                    changes.cached[str(message.body[0][0][1])] = int(message.body[0][3])
+                    changes.cached[str(message.body[0][0][1])] = (str(message.body[0][2][1]), int(message.body[0][3]))
                 else:
                     changes.removed.add(str(message.body[0][1]))
             except (IndexError, TypeError):  # a body not as the spec says: read everything
@@ -666,7 +666,7 @@ class AtspiTree:
         reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo, CONCURRENCY)
         added: set[str] = set()
         parents = changes.structure | {nodes[p].parent for p in changes.removed if p in nodes}
-        if parents and not await self._relist(bus_name, nodes, parents, app, reader, added, cached=changes.cached):
+        if parents and not await self._relist(bus_name, nodes, parents, app, reader, added, news=changes):
             return False
         reread = changes.nodes & (nodes.keys() - added)  # the rest sit below managing nodes, which are read afresh
         reread.update(p for p, n in nodes.items() if n.parent in changes.child_states and n.parent != p)
@@ -706,7 +706,7 @@ class AtspiTree:
         if revealed:
             added.update(await self._reread_below_shown(bus_name, nodes, revealed, app))
         unread = changes.nodes - nodes.keys() - {ROOT_PATH} - self._read_afresh.get(bus_name, set())
-        if unread and not await self._place_unread(bus_name, nodes, unread, app, reader, added, cached=changes.cached):
+        if unread and not await self._place_unread(bus_name, nodes, unread, app, reader, added, news=changes):
             return False  # news of a shown node that cannot be placed: the last read is missing a part
         for path, reply in zip(unnamed, states):
             if path not in nodes:
@@ -759,7 +759,7 @@ class AtspiTree:
 
     async def _relist(
         self, bus_name: str, nodes: dict[str, RawNode], parents: set[str], app: AppInfo, reader: uncached.Reader,
-        added: set[str], depth: int = 1, *, cached: dict[str, int] | None = None,
+        added: set[str], depth: int = 1, *, news: Changes | None = None,
     ) -> bool:
         """Patch the structure below `parents`, whose children changed: drop the subtrees of children gone,
         renumber the rest, and read the new children with their shown subtrees (their paths go into `added`).
@@ -767,6 +767,10 @@ class AtspiTree:
         is gone with its subtree, and its own parent is listed again.
         False when a full read is safer: a parent that neither the last read nor this one holds, or one whose
         children are a menu's (LibreOffice repeats indices among them) or too many to list."""
+        # Where the cache puts a node, a full read has it (GetItems), even where its parent does not list it; not
+        # on LibreOffice, whose full reads drop what a parent does not list (`_drop_unlisted`)
+        cached, removed = (news.cached, news.removed) if news is not None else ({}, set())
+        by_cache = not app.rereads_shown
         order = sorted(parents & nodes.keys())
         if any(nodes[p].role in MENU_ROLES or nodes[p].states & (MANAGES_DESCENDANTS | DEFUNCT) for p in order):
             return False
@@ -787,11 +791,19 @@ class AtspiTree:
             if len(kids) > WALK_CHILD_LIMIT:
                 return False
             for gone in set(below.get(parent, ())) - set(kids) - {parent}:
+                if by_cache and nodes[gone].index < 0 and gone not in removed:
+                    continue  # cached at -1 and not listed (GTK3's scroll bars, popovers): a full read keeps it
                 _drop_subtree(nodes, below, gone)
             for index, kid in enumerate(kids):
                 node = nodes.get(kid)
-                if node is None:
+                row = cached.get(kid) if by_cache else None
+                if row is not None and row[0] != parent:  # the cache puts it elsewhere, and so does a full read
+                    if node is None:
+                        new.append((kid, *row))
+                elif node is None:
                     new.append((kid, parent, index))
+                elif node.parent != parent and node.index < 0 and by_cache:
+                    continue  # cached elsewhere at -1 (GTK3's popovers), where a full read keeps it
                 elif node.parent != parent:  # moved here, or (LibreOffice) a path reused for a new object
                     _drop_subtree(nodes, below, kid)
                     new.append((kid, parent, index))
@@ -801,11 +813,11 @@ class AtspiTree:
         await self._read_new(bus_name, nodes, new, app, reader, added)
         orphaned = (orphaned - set(order)) & nodes.keys()
         if orphaned and (
-            depth < 0 or not await self._relist(bus_name, nodes, orphaned, app, reader, added, depth - 1, cached=cached)
+            depth < 0 or not await self._relist(bus_name, nodes, orphaned, app, reader, added, depth - 1, news=news)
         ):
             return False
         return await self._place_unread(
-            bus_name, nodes, parents - nodes.keys(), app, reader, added, depth - 1, cached=cached
+            bus_name, nodes, parents - nodes.keys(), app, reader, added, depth - 1, news=news
         )
 
     async def _read_new(
@@ -823,14 +835,14 @@ class AtspiTree:
 
     async def _place_unread(
         self, bus_name: str, nodes: dict[str, RawNode], paths: set[str], app: AppInfo, reader: uncached.Reader,
-        added: set[str], depth: int = 1, *, cached: dict[str, int] | None = None,
+        added: set[str], depth: int = 1, *, news: Changes | None = None,
     ) -> bool:
         """Make sure news of nodes neither read holds changes nothing unseen. Those gone or hidden are moot:
         LibreOffice builds and drops a slide's preview nodes within one step, and a hidden node shown later
         announces it. A shown one must be new below a node the read holds, whose children are then listed
         again (LibreOffice names a slide pane's rebuilt rows without news of their parent). One its parent
-        does not list is where a full read has it: only in the app's cache (GetItems), so it is read, at the
-        index the cache's row gives, when the cache announced it (`cached`), and left out otherwise (GTK3
+        does not list is where a full read has it: only in the app's cache (GetItems), so it is read, where
+        the cache's row puts it, when the cache announced it (`news.cached`), and left out otherwise (GTK3
         focuses a combo box's inner toggle button, which neither the cache nor the combo box lists).
         LibreOffice leaves them all out: it keeps replaced slide rows in its cache (at index -1 or their old
         index), which its full reads drop (`_drop_unlisted`). Otherwise it is False and a full read follows."""
@@ -846,11 +858,10 @@ class AtspiTree:
         parents = {str(p.get("Parent", "")) for p in props}
         if not parents <= nodes.keys():
             return False
-        if not await self._relist(bus_name, nodes, parents, app, reader, added, depth, cached=cached):
+        if not await self._relist(bus_name, nodes, parents, app, reader, added, depth, news=news):
             return False
-        cached = cached or {}
-        strays = [(p, str(pr.get("Parent", "")), cached[p]) for p, pr in zip(shown, props)
-                  if p not in nodes and p in cached and not app.rereads_shown]
+        cached = news.cached if news is not None else {}
+        strays = [(p, *cached[p]) for p in shown if p not in nodes and p in cached and not app.rereads_shown]
         await self._read_new(bus_name, nodes, strays, app, reader, added)
         return True
 

@@ -50,8 +50,9 @@ class Changes:
     child_states: set[str] = field(default_factory=set)  # re-read these nodes' children
     structure: set[str] = field(default_factory=set)  # list these nodes' children again: some came or went
     removed: set[str] = field(default_factory=set)  # nodes dropped from the cache: list their parents' children
-    # nodes added to the cache, with the index its row gives (GTK3: -1 for a popover): a full read holds them so
-    cached: dict[str, int] = field(default_factory=dict)
+    # nodes added to the cache, with the parent and index their rows give (GTK3 puts a popover under its window
+    # at -1, while the popover's button's box lists it): a full read's GetItems holds them there
+    cached: dict[str, tuple[str, int]] = field(default_factory=dict)
     focus: bool = False  # focus moved: re-read the nodes that had it too (the loser is not always announced)
     full: bool = False  # read everything again
 

