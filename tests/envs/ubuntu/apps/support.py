@@ -92,7 +92,7 @@ def assert_frames_on_windows(env: AppEnv, tolerance: int = 1) -> None:
 
 
 
-SETTLE_AGAIN = 0.3  # s: what an app may still announce after a step settled
+QUIET_AGAIN = 0.3  # s of quiet screen and bus: what an app may still announce after a step settled
 
 
 def assert_patched_reads_match_full_reads(
@@ -101,9 +101,9 @@ def assert_patched_reads_match_full_reads(
     """After each action, the observation patched from AT-SPI events and screen damage equals a fresh read.
 
     An app may still change things after the step settled (LibreOffice updates its Undo button and status bar
-    after a quiet spell, announcing it), so the patched read is taken again a moment later before the two are
-    compared. A difference fails when a second fresh read, a moment after the first, equals the first: the
-    app stood still and the patch missed something. While fresh reads still differ (the app is building a
+    after a quiet spell, announcing it), so the patched read is taken again once screen and bus stood still
+    for QUIET_AGAIN before the two are compared. A difference fails when a second fresh read, taken after
+    such a quiet spell too, equals the first: the app stood still and the patch missed something. While fresh reads still differ (the app is building a
     window), the comparison starts over, up to `deadline`. (A patched read after a fresh one starts from it,
     so only the first comparison after an action tests the patch.) `strict=False` lets a difference pass when
     the app stood still too, as long as later comparisons agree: only for the known cases that say why.
@@ -118,14 +118,12 @@ def assert_patched_reads_match_full_reads(
         backend._settle(time.monotonic())
         backend.observe()
         while True:
-            time.sleep(SETTLE_AGAIN)
-            backend._settle(time.monotonic())
+            backend._settle(time.monotonic(), quiet=QUIET_AGAIN)
             patched = backend.observe().tree.to_text()
             full = backend.observe(fresh=True).tree.to_text()
             if patched == full:
                 break
-            time.sleep(SETTLE_AGAIN)
-            backend._settle(time.monotonic())
+            backend._settle(time.monotonic(), quiet=QUIET_AGAIN)
             again = backend.observe(fresh=True).tree.to_text()
             assert (again != full or not strict) and time.monotonic() < end, (
                 f"after {action}: patched read\n{patched}\n!= full read\n{full}"
