@@ -103,12 +103,12 @@ def assert_patched_reads_match_full_reads(
     An app may still change things after the step settled (LibreOffice updates its Undo button and status bar
     after a quiet spell, announcing it), so the patched read is taken again once screen and bus stood still
     for QUIET_AGAIN before the two are compared. A difference fails when a second fresh read, taken after
-    such a quiet spell too, equals the first: the app stood still and the patch missed something. While fresh reads still differ (the app is building a
-    window), the comparison starts over, up to `deadline`. (A patched read after a fresh one starts from it,
-    so only the first comparison after an action tests the patch.) `strict=False` lets a difference pass when
-    the app stood still too, as long as later comparisons agree: only for the known cases that say why.
-    Returns how many reads were patched from events (rather than read in full), so a test can check the
-    patching was exercised at all.
+    such a quiet spell too, equals the first: the app stood still and the patch missed something. While
+    fresh reads still differ (the app is building a window), the comparison starts over, up to `deadline`.
+    (A patched read after a fresh one starts from it, so only the first comparison after an action tests the
+    patch.) `strict=False` lets a difference pass when the app stood still too, as long as later comparisons
+    agree: only for the known cases that say why. Returns how many reads were patched from events (rather
+    than read in full), so a test can check the patching was exercised at all.
     """
     backend = env.backend
     before = backend._atspi.reads["patched"]
