@@ -171,6 +171,13 @@ class AppInfo:
         return self.name == quirks.LIBREOFFICE_APP
 
     @property
+    def keeps_unlisted(self) -> bool:
+        """Whether a full read holds cached nodes that their parent does not list (GTK3's scroll bars and
+        popovers at index -1), so a patched read places them where the cache does. LibreOffice keeps replaced
+        slide rows in its cache that way: its full reads drop them (`_drop_unlisted`), and so do patched ones."""
+        return not self.rereads_shown
+
+    @property
     def text_end(self) -> int:
         """The end offset a text read asks for. Gecko and LibreOffice answer "" when it lies past the text's
         end (75 of Thunderbird's 95 texts, 730 of Writer's 740 when asked up to 10,000), so they are asked for
@@ -472,7 +479,7 @@ class AtspiTree:
             total += kept.total + omitted
             truncated = truncated or kept.truncated or omitted > 0
             reusable = _reusable_fills(app, changes, damaged, last_fills, tiles, self.screen)
-            await asyncio.gather(*(self._fill(bus_name, entry[0], semaphore, reusable) for entry in kept.order))
+            await asyncio.gather(*(self._fill(app, entry[0], semaphore, reusable) for entry in kept.order))
             self._fills.update(((bus_name, e[0].path), (e[0].extents, e[0].text)) for e in kept.order)
             order = _drop_husks(_drop_offscreen(kept.order))
             count += len(order)
@@ -584,7 +591,7 @@ class AtspiTree:
         """Every node of the app: its cache, plus what the cache lacks."""
         nodes = await self._items(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
-        if app.rereads_shown:
+        if not app.keeps_unlisted:
             await self._drop_unlisted(bus_name, nodes)
         if not app.window_relative:  # every toolkit but GTK4 leaves gaps that walking does not fill
             await self._read_uncached(bus_name, nodes, app)
@@ -767,10 +774,8 @@ class AtspiTree:
         is gone with its subtree, and its own parent is listed again.
         False when a full read is safer: a parent that neither the last read nor this one holds, or one whose
         children are a menu's (LibreOffice repeats indices among them) or too many to list."""
-        # Where the cache puts a node, a full read has it (GetItems), even where its parent does not list it; not
-        # on LibreOffice, whose full reads drop what a parent does not list (`_drop_unlisted`)
         cached, removed = (news.cached, news.removed) if news is not None else ({}, set())
-        by_cache = not app.rereads_shown
+        by_cache = app.keeps_unlisted  # where the cache puts a node, a full read has it (GetItems)
         order = sorted(parents & nodes.keys())
         if any(nodes[p].role in MENU_ROLES or nodes[p].states & (MANAGES_DESCENDANTS | DEFUNCT) for p in order):
             return False
@@ -861,12 +866,12 @@ class AtspiTree:
         if not await self._relist(bus_name, nodes, parents, app, reader, added, depth, news=news):
             return False
         cached = news.cached if news is not None else {}
-        strays = [(p, *cached[p]) for p in shown if p not in nodes and p in cached and not app.rereads_shown]
+        strays = [(p, *cached[p]) for p in shown if p not in nodes and p in cached and app.keeps_unlisted]
         await self._read_new(bus_name, nodes, strays, app, reader, added)
         return True
 
     async def _fill(
-        self, bus_name: str, node: RawNode, semaphore: asyncio.Semaphore, reusable: Callable[[RawNode], tuple | None]
+        self, app: AppInfo, node: RawNode, semaphore: asyncio.Semaphore, reusable: Callable[[RawNode], tuple | None]
     ) -> None:
         last = reusable(node)
         if last is not None:
@@ -874,7 +879,7 @@ class AtspiTree:
             self.fills["kept"] += 1
             return
         self.fills["read"] += 1
-        app = self._apps.get(bus_name) or AppInfo(bus_name)
+        bus_name = app.bus_name
         # A nameless leaf with a Text interface holds content only there (Gecko puts message bodies and
         # web paragraphs' text in the Text of a plain `section`).
         leaf_text = not node.name and node.child_count == 0
