@@ -91,6 +91,41 @@ def test_far_apart_drawings_are_patched_into_the_last_screenshot():
         desktop.close()
 
 
+def test_updates_reuse_only_the_buffers_nobody_holds():
+    """Chained updates alternate between two buffers (no new array, no page faults) and each equals the screen,
+    also where the update before drew; a screenshot someone still holds is never written again."""
+    desktop = Desktop((320, 240)).start()
+    try:
+        screen = Screen(desktop.display)
+        painter = xdisplay.Display(desktop.display)
+        window = painter.screen().root.create_window(0, 0, 320, 240, 0, painter.screen().root_depth,
+                                                     background_pixel=0x000000)
+        window.map()
+        painter.sync()
+        deadline = time.monotonic() + 5
+        while not (screen.grab_frame()[..., :3] == 0).all():
+            assert time.monotonic() < deadline, "the window was never drawn"
+            time.sleep(0.01)
+        last = screen.grab()
+        buffers, held = set(), None
+        for step in range(8):
+            box = (10 + 37 * step % 280, 5 + 23 * step % 200, 30, 20)
+            window.fill_rectangle(window.create_gc(foreground=0x010203 * (step + 1)), *box)
+            painter.sync()
+            last = screen.grab_update(last, [box])
+            last.flags.writeable = False  # as the backend hands it out
+            assert (last == screen.grab_frame()[..., 2::-1]).all(), f"step {step}"
+            buffers.add(last.__array_interface__["data"][0])
+            if step == 5:
+                held, kept = last, last.copy()
+        assert len(buffers) <= 3  # the first copy, then two buffers in turn (the held one left the rotation)
+        assert (held == kept).all()
+        painter.close()
+        screen.close()
+    finally:
+        desktop.close()
+
+
 def test_a_redraw_with_the_same_pixels_is_damage_but_no_change():
     """X reports a drawing even when it leaves the pixels as they were; the frames tell the two apart."""
     desktop = Desktop((320, 240)).start()
