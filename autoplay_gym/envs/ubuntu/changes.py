@@ -54,10 +54,16 @@ class Changes:
     # at -1, while the popover's button's box lists it): a full read's GetItems holds them there
     cached: dict[str, tuple[str, int]] = field(default_factory=dict)
     focus: bool = False  # focus moved: re-read the nodes that had it too (the loser is not always announced)
+    shown: bool = False  # a node was shown or hidden: which nodes the read keeps changes
     full: bool = False  # read everything again
 
     def __bool__(self) -> bool:
         return self.full or self.focus or bool(self.nodes or self.child_states or self.structure or self.removed)
+
+    @property
+    def reshaped(self) -> bool:
+        """Whether nodes came, went, or were shown or hidden: which nodes a read keeps may differ."""
+        return self.full or self.shown or bool(self.structure or self.removed or self.cached)
 
     @property
     def too_many(self) -> bool:
@@ -74,6 +80,7 @@ class Changes:
             self.nodes.add(path)
             # GTK3 says when a node gains focus, not always when another loses it (a menu taking the grab)
             self.focus = self.focus or (member == "StateChanged" and detail == "focused")
+            self.shown = self.shown or (member == "StateChanged" and detail in ("showing", "visible"))
         elif member in CHILD_STATE_CHANGES:
             self.child_states.add(path)
         elif member in STRUCTURE_CHANGES:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from autoplay_gym.envs.ubuntu.atspi import AppInfo, RawNode, _drop_husks, _reusable_fills
+import asyncio
+
+from autoplay_gym.envs.ubuntu.atspi import FILLS_AHEAD_LIMIT, AppInfo, AtspiTree, RawNode, _drop_husks, _reusable_fills
 from autoplay_gym.envs.ubuntu.changes import Changes
 
 VIEW = (246, 52, 639, 493)
@@ -48,3 +50,82 @@ def test_a_node_off_the_screen_keeps_nothing_while_one_on_it_keeps_what_nothing_
     edge = node("/edge", "panel")  # partly on the screen: drawing on its visible part is reported
     last[(app.bus_name, "/edge")] = ((1200, 0, 200, 50), None)
     assert reusable(edge) == ((1200, 0, 200, 50), None)
+
+
+COMPONENT, TEXT = "org.a11y.atspi.Component", "org.a11y.atspi.Text"
+
+
+class _Replies:
+    """Stands in for the bus: answers GetExtents and GetText, and notes what was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str]] = []
+
+    async def __call__(self, dest, path, interface, member, signature="", body=None):
+        from dbus_fast import Message, MessageType
+
+        self.asked.append((path, member))
+        body = [(1, 2, 3, 4)] if member == "GetExtents" else [f"text of {path}"]
+        return Message(message_type=MessageType.METHOD_RETURN, reply_serial=1, signature="(iiii)" if
+                       member == "GetExtents" else "s", body=body)
+
+
+def _tree_with_last_read(rows: list[RawNode], last: dict) -> tuple[AtspiTree, _Replies]:
+    tree = AtspiTree(None, "", screen=(1280, 800))  # type: ignore[arg-type]  # no loop: nothing runs on it
+    tree._nodes_memo[":1.5"] = [
+        (n.path, n.parent, n.index, n.child_count, n.interfaces, n.name, n.role, n.description, n.states)
+        for n in rows
+    ]
+    replies = _Replies()
+    tree._call = replies  # type: ignore[method-assign]
+    return tree, replies
+
+
+def test_extents_and_text_are_asked_ahead_only_for_what_cannot_be_kept():
+    """A small change that shows or hides nothing: the nodes named or drawn over are asked for their extents
+    (and text, where read) with the read's first calls; a read then uses those answers, unless the node now
+    needs other calls. Nodes shown or hidden, or too many drawn over, ask nothing ahead."""
+    app = AppInfo(":1.5", name="gnome-terminal-server", toolkit="GTK", version="3.24.38")
+    term = RawNode("/term", "", 0, 0, [COMPONENT, TEXT], "", "terminal", "", 0)
+    bar = RawNode("/bar", "", 1, 0, [COMPONENT], "", "scroll bar", "", 0)
+    far = RawNode("/far", "", 2, 0, [COMPONENT], "Menu", "menu", "", 0)
+    last = {(app.bus_name, n.path): (rect, None) for n, rect in
+            ((term, (0, 25, 700, 400)), (bar, (700, 25, 14, 400)), (far, (900, 700, 50, 20)))}
+    tree, replies = _tree_with_last_read([term, bar, far], last)
+    typed = Changes(nodes={"/term"})
+
+    async def read() -> tuple[dict, list]:
+        ahead = tree._fills_ahead(app, typed, [(0, 25, 722, 434)], last, asyncio.Semaphore(8))
+        asked = list(replies.asked)  # nothing is sent before the loop runs the tasks
+        await asyncio.gather(*(task for _, task in ahead.values()))
+        return ahead, asked
+
+    ahead, before = asyncio.run(read())
+    assert before == [] and sorted(ahead) == ["/bar", "/term"]  # the menu far from the drawing keeps its own
+    assert sorted(replies.asked) == [("/bar", "GetExtents"), ("/term", "GetExtents"), ("/term", "GetText")]
+
+    async def fill(node: RawNode, ahead: dict) -> None:
+        await tree._fill(app, node, asyncio.Semaphore(8), lambda n: None, ahead)
+
+    replies.asked.clear()
+    ahead = {"/term": ahead["/term"]}
+    asyncio.run(fill(term, ahead))
+    assert replies.asked == [] and term.extents == (1, 2, 3, 4) and term.text == "text of /term"
+    named = RawNode("/bar", "", 1, 0, [COMPONENT, TEXT], "", "scroll bar", "", 0)  # now read for text too
+
+    async def fill_unanswered() -> None:  # asked ahead without text: its answer (never coming) goes unused
+        await fill(named, {"/bar": ((True, False), asyncio.get_running_loop().create_future())})
+
+    asyncio.run(fill_unanswered())
+    assert sorted(replies.asked) == [("/bar", "GetExtents"), ("/bar", "GetText")]
+
+    shown = Changes(nodes={"/term"}, shown=True)
+    assert asyncio.run(_ahead(tree, app, shown, last)) == {}
+    crowd = [RawNode(f"/n{i}", "", i, 0, [COMPONENT], "", "label", "", 0) for i in range(FILLS_AHEAD_LIMIT + 1)]
+    many = {(app.bus_name, n.path): ((0, 30 + i, 10, 10), None) for i, n in enumerate(crowd)}
+    tree, _ = _tree_with_last_read(crowd, many)
+    assert asyncio.run(_ahead(tree, app, typed, many)) == {}
+
+
+async def _ahead(tree: AtspiTree, app: AppInfo, changes: Changes, last: dict) -> dict:
+    return tree._fills_ahead(app, changes, [(0, 0, 1280, 800)], last, asyncio.Semaphore(8))

@@ -27,6 +27,16 @@ def test_node_events_name_the_node(member):
     assert changes.nodes == {NODE} and not changes.full and not changes.focus
 
 
+@pytest.mark.parametrize("detail", ["showing", "visible"])
+def test_a_node_shown_or_hidden_reshapes_the_read(detail):
+    """Which nodes a read keeps may change: nothing is asked for ahead of it (atspi._fills_ahead)."""
+    shown, checked, children = Changes(), Changes(), Changes()
+    shown.add_event("StateChanged", NODE, detail)
+    checked.add_event("StateChanged", NODE, "checked")
+    children.add_event("ChildrenChanged", NODE, "add")
+    assert shown.reshaped and children.reshaped and not checked.reshaped and not Changes().reshaped
+
+
 def test_focus_state_change_rereads_former_focus_holders():
     changes = Changes()
     changes.add_event("StateChanged", NODE, "focused")
