@@ -179,6 +179,20 @@ class AppInfo:
         return not self.rereads_shown
 
     @property
+    def hides_offscreen(self) -> bool:
+        """Gecko clears SHOWING on content that its layout moves out of a scroll port, and sets it on content
+        moved in, without news (Thunderbird's Alt pushes a page down by the menu bar's height): after a patched
+        read, the nodes that moved are asked for their states again (`_shown_by_moves`)."""
+        return self.toolkit == "Gecko"
+
+    @property
+    def shows_siblings_silently(self) -> bool:
+        """Gecko shows a menu bar's menus (Thunderbird's Alt) with news of the focused one only, and caches that
+        one alone: when a node is shown, its uncached siblings the last read had hidden are asked for their
+        states (`_changed_siblings`). GTK3 announces each one (evince's F9: never one found, ~1.5 ms per read)."""
+        return self.toolkit == "Gecko"
+
+    @property
     def caches_nothing(self) -> bool:
         """Qt implements `Cache.GetItems` but answers it with no items: asking would cost a full read a round
         trip behind VLC's busy main loop (~2 ms) for nothing."""
@@ -214,6 +228,7 @@ class _AppRead(NamedTuple):
     order: list  # the nodes kept, in depth-first order (`_visible_preorder`)
     total: int  # the nodes seen, kept or not
     truncated: bool  # whether the budget or a huge table cut the read
+    patched: bool  # whether it started from the last read (patched or reused), not read in full
 
 
 @dataclass(frozen=True)
@@ -482,6 +497,13 @@ class AtspiTree:
             ahead = self._fills_ahead(app, changes, damaged, last_fills, semaphore)
             try:
                 read = await self._read_app(app, changes, pixels, damaged, last_fills, semaphore, ahead, max_nodes - count)
+                flipped = await self._shown_by_moves(app, read, last_fills, semaphore)
+                if flipped:  # patch them in: every other node keeps what this read just found
+                    fresh = {(bus_name, e[0].path): (e[0].extents, e[0].text) for e in read.order}
+                    for key in fresh:
+                        self._fills.pop(key, None)
+                    read = await self._read_app(app, Changes(nodes=flipped), _PixelNews(app, None, fresh), [], fresh,
+                                                semaphore, {}, max_nodes - count)
             except BaseException:
                 for _, task in ahead.values():
                     task.cancel()
@@ -500,7 +522,7 @@ class AtspiTree:
     ) -> _AppRead:
         """One app's part of a snapshot."""
         bus_name = app.bus_name
-        roots = await self._nodes(bus_name, changes, pixels, drawn=damaged is None or bool(damaged))
+        roots, patched = await self._nodes(bus_name, changes, pixels, drawn=damaged is None or bool(damaged))
         tiles = await pixels.tiles()
         # children of nodes that manage their descendants (Calc's 2^34 cells) that were left out
         afresh = self._read_afresh.setdefault(bus_name, set())
@@ -517,7 +539,41 @@ class AtspiTree:
         await asyncio.gather(*(self._fill(app, entry[0], semaphore, reusable, ahead) for entry in kept.order))
         self._fills.update(((bus_name, e[0].path), (e[0].extents, e[0].text)) for e in kept.order)
         order = _drop_husks(_drop_offscreen(kept.order))
-        return _AppRead(roots, order, kept.total + omitted, kept.truncated or omitted > 0)
+        return _AppRead(roots, order, kept.total + omitted, kept.truncated or omitted > 0, patched)
+
+    async def _shown_by_moves(
+        self, app: AppInfo, read: _AppRead, last_fills: dict[tuple[str, str], tuple], semaphore: asyncio.Semaphore
+    ) -> set[str]:
+        """After a patched read of an app that `hides_offscreen`: the nodes whose extents changed since the last
+        read (or that have none, below one that moved), and their hidden children, whose shown states now differ
+        from the read's. The read's nodes that kept their extents (nothing drew over them) and new ones (read
+        afresh) are not asked."""
+        if not (read.patched and app.hides_offscreen):
+            return set()
+        asked = []
+        for node, *_ in read.order:
+            fill = last_fills.get((app.bus_name, node.path))
+            if fill is not None and fill[0] is not None and node.extents != fill[0]:
+                asked.append(node)
+        stack = [kid for node in asked for kid in node.children]
+        while stack:
+            kid = stack.pop()
+            if not kid.states & app.shown:
+                asked.append(kid)
+            elif kid.extents is None:  # shown with no extents of its own: it went with its parent
+                asked.append(kid)
+                stack.extend(kid.children)
+
+        async def states(path: str) -> Message | None:
+            async with semaphore:
+                return await self._call(app.bus_name, path, ACCESSIBLE, "GetState")
+
+        replies = await asyncio.gather(*(states(node.path) for node in asked))
+        return {
+            node.path for node, reply in zip(asked, replies)
+            if reply is not None and reply.message_type != MessageType.ERROR and reply.body
+            and (state_bits(reply.body[0]) ^ node.states) & app.shown
+        }
 
     def _fills_ahead(
         self, app: AppInfo, changes: Changes, damaged: list[Rect] | None, last_fills: dict[tuple[str, str], tuple],
@@ -608,10 +664,10 @@ class AtspiTree:
 
     async def _nodes(
         self, bus_name: str, changes: Changes, pixels: _PixelNews | None = None, drawn: bool = True
-    ) -> list[RawNode]:
+    ) -> tuple[list[RawNode], bool]:
         """The app's top-level nodes with children linked: the last read updated with what the app announced
-        since, or a full read (cache, plus a walk where the cache is incomplete). `drawn`: whether anything
-        was drawn on the screen since the last read (or that is unknown)."""
+        since, or a full read (cache, plus a walk where the cache is incomplete); and whether it was the former.
+        `drawn`: whether anything was drawn on the screen since the last read (or that is unknown)."""
         memo = self._nodes_memo.get(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
         # Toolkits that do not announce their changes make some without any event at all (Chromium shows its
@@ -627,6 +683,7 @@ class AtspiTree:
                 nodes = None
             else:
                 self.reads["patched" if changes else "reused"] += 1
+        patched = nodes is not None
         if nodes is None:
             nodes = await self._read_nodes(bus_name)
             self.reads["full"] += 1
@@ -644,7 +701,7 @@ class AtspiTree:
         roots = [n for n in nodes.values() if n.parent not in nodes or n.parent == ROOT_PATH]
         roots = [n for n in roots if n.path != ROOT_PATH and n.role != "application"]
         roots.sort(key=_sibling_order)
-        return roots
+        return roots, patched
 
     async def _read_nodes(self, bus_name: str) -> dict[str, RawNode]:
         """Every node of the app: its cache, plus what the cache lacks."""
@@ -807,11 +864,14 @@ class AtspiTree:
     ) -> set[str]:
         """Replace what lies below nodes just shown (a side pane, a menu bar) as a full read would find it: their
         descendants' states changed without news. They come from one GetItems, then a walk of what the cache
-        lacks below them; the full read's walk of the whole app (Gecko's ~40 ms) is spared. Returns their paths."""
+        lacks below them; the full read's walk of the whole app (Gecko's ~40 ms) is spared. Their siblings shown
+        or hidden since are taken anew too (`_changed_siblings`). Returns their paths."""
         cached = await self._items(bus_name)
+        below = _children_index(cached)
+        siblings = await self._changed_siblings(bus_name, nodes, revealed, cached, app)
+        revealed = [*revealed, *siblings]
         _drop_below(nodes, revealed)
         nodes.update((path, cached[path]) for path in revealed if path in cached)  # as a full read has them
-        below = _children_index(cached)
         subtree: dict[str, RawNode] = {}
         stack = [kid for path in revealed for kid in below.get(path, ()) if kid != path]
         while stack:
@@ -823,7 +883,39 @@ class AtspiTree:
         part = {path: nodes[path] for path in (*revealed, *subtree)}
         missing = [path for path in _incomplete(part, app.shown) if path != ROOT_PATH]  # no windows in `part`
         walked = await self._read_below(bus_name, nodes, missing, app) if missing else set()
-        return set(subtree) | walked
+        return set(siblings) | set(subtree) | walked
+
+    async def _changed_siblings(
+        self, bus_name: str, nodes: dict[str, RawNode], revealed: list[str], cached: dict[str, RawNode], app: AppInfo
+    ) -> list[str]:
+        """The other children of the parents of nodes just shown, where the last read is out of date: those the
+        cache (`cached`, a GetItems just made) holds and the last read did not, or holds shown where the last read
+        had them hidden or the other way round, taken from the cache; and, where the app
+        `shows_siblings_silently`, the last read's hidden ones that the cache lacks (walked) and that are asked
+        and found shown. They go into `nodes` as they are now, as do the parents' cached rows (their child
+        counts); children gone since are dropped."""
+        parents = sorted({nodes[p].parent for p in revealed} & nodes.keys())
+        nodes.update((parent, cached[parent]) for parent in parents if parent in cached)
+        in_cache, in_read = _children_index(cached), _children_index(nodes)
+        changed, ask = [], []
+        for parent in parents:
+            for kid in dict.fromkeys((*in_cache.get(parent, ()), *in_read.get(parent, ()))):
+                if kid == parent or kid in revealed:
+                    continue
+                if kid in cached:
+                    if kid not in nodes or (nodes[kid].states ^ cached[kid].states) & app.shown:
+                        changed.append(kid)
+                elif app.shows_siblings_silently and not nodes[kid].states & app.shown:
+                    ask.append(kid)
+        reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo, CONCURRENCY)
+        found = await asyncio.gather(*(reader.describe(k, nodes[k].parent, nodes[k].index, app.shown) for k in ask))
+        for kid, fresh in zip(ask, found):
+            if fresh is None:  # gone since
+                _drop_subtree(nodes, in_read, kid)
+            elif fresh.states & app.shown:
+                nodes[kid] = RawNode(*fresh)
+                changed.append(kid)
+        return changed
 
     async def _relist(
         self, bus_name: str, nodes: dict[str, RawNode], parents: set[str], app: AppInfo, reader: uncached.Reader,

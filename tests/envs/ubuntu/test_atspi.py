@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import asyncio
 
-from autoplay_gym.envs.ubuntu.atspi import FILLS_AHEAD_LIMIT, AppInfo, AtspiTree, RawNode, _drop_husks, _reusable_fills
+from dbus_fast import Message, MessageType
+
+from autoplay_gym.envs.ubuntu.atspi import (
+    FILLS_AHEAD_LIMIT,
+    SHOWING,
+    AppInfo,
+    AtspiTree,
+    RawNode,
+    _AppRead,
+    _drop_husks,
+    _reusable_fills,
+)
 from autoplay_gym.envs.ubuntu.changes import Changes
 
 VIEW = (246, 52, 639, 493)
@@ -56,15 +67,19 @@ COMPONENT, TEXT = "org.a11y.atspi.Component", "org.a11y.atspi.Text"
 
 
 class _Replies:
-    """Stands in for the bus: answers GetExtents and GetText, and notes what was asked."""
+    """Stands in for the bus: answers GetExtents, GetText and GetState (`shown`: the paths now SHOWING), and
+    notes what was asked."""
 
-    def __init__(self) -> None:
+    def __init__(self, shown: frozenset[str] = frozenset()) -> None:
         self.asked: list[tuple[str, str]] = []
+        self.shown = shown
 
     async def __call__(self, dest, path, interface, member, signature="", body=None):
-        from dbus_fast import Message, MessageType
-
         self.asked.append((path, member))
+        if member == "GetState":
+            bits = SHOWING if path in self.shown else 0
+            return Message(message_type=MessageType.METHOD_RETURN, reply_serial=1, signature="au",
+                           body=[[bits & 0xFFFFFFFF, bits >> 32]])
         body = [(1, 2, 3, 4)] if member == "GetExtents" else [f"text of {path}"]
         return Message(message_type=MessageType.METHOD_RETURN, reply_serial=1, signature="(iiii)" if
                        member == "GetExtents" else "s", body=body)
@@ -129,3 +144,33 @@ def test_extents_and_text_are_asked_ahead_only_for_what_cannot_be_kept():
 
 async def _ahead(tree: AtspiTree, app: AppInfo, changes: Changes, last: dict) -> dict:
     return tree._fills_ahead(app, changes, [(0, 0, 1280, 800)], last, asyncio.Semaphore(8))
+
+
+def test_gecko_nodes_moved_are_asked_whether_they_still_show():
+    """Gecko hides content its layout moves out of view, and shows content moved in, without news: after a
+    patched read, the nodes that moved, the hidden children of those and the extent-less nodes between are
+    asked for their states; the changed ones come back. Nodes in place, full reads and other toolkits ask
+    nothing."""
+    gecko = AppInfo(":1.5", name="Thunderbird", toolkit="Gecko", version="115")
+    page = RawNode("/page", "", 0, 3, [COMPONENT], "", "landmark", "", SHOWING, extents=(286, 46, 854, 730))
+    footer = RawNode("/footer", "/page", 0, 1, [], "", "section", "", SHOWING)  # no extents of its own
+    heading = RawNode("/heading", "/footer", 0, 0, [COMPONENT], "Resources", "heading", "", 0)  # scrolled out
+    menus = RawNode("/menus", "/page", 1, 0, [COMPONENT], "", "section", "", 0)
+    status = RawNode("/status", "", 1, 0, [COMPONENT], "", "status bar", "", SHOWING, extents=(45, 777, 1107, 23))
+    page.children, footer.children = [footer, menus], [heading]
+    last = {(gecko.bus_name, "/page"): ((286, 72, 854, 704), None),
+            (gecko.bus_name, "/footer"): (None, None),
+            (gecko.bus_name, "/status"): ((45, 777, 1107, 23), None)}
+    order = [(page, 0, 0, ""), (footer, 0, 0, "/page"), (status, 0, 0, "")]
+    tree = AtspiTree(None, "")  # type: ignore[arg-type]
+    tree._call = replies = _Replies(shown=frozenset({"/page", "/footer", "/heading", "/status"}))  # type: ignore
+
+    def flipped(app: AppInfo, patched: bool = True) -> set[str]:
+        read = _AppRead([page, status], order, 5, False, patched)
+        return asyncio.run(tree._shown_by_moves(app, read, last, asyncio.Semaphore(8)))
+
+    assert flipped(gecko) == {"/heading"}
+    assert sorted(path for path, _ in replies.asked) == ["/footer", "/heading", "/menus", "/page"]
+    replies.asked.clear()
+    assert flipped(gecko, patched=False) == set() and flipped(AppInfo(":1.6", toolkit="GTK", version="3.24")) == set()
+    assert replies.asked == []
