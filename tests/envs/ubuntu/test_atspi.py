@@ -14,6 +14,7 @@ from autoplay_gym.envs.ubuntu.atspi import (
     RawNode,
     _AppRead,
     _drop_husks,
+    _reports_moved,
     _reusable_fills,
 )
 from autoplay_gym.envs.ubuntu.changes import Changes
@@ -174,3 +175,18 @@ def test_gecko_nodes_moved_are_asked_whether_they_still_show():
     replies.asked.clear()
     assert flipped(gecko, patched=False) == set() and flipped(AppInfo(":1.6", toolkit="GTK", version="3.24")) == set()
     assert replies.asked == []
+
+
+def test_a_root_pane_moved_without_drawing_voids_libreoffices_kept_extents():
+    """LibreOffice corrects its menu-bar-high extents some steps after a launch, all at once and with no pixel
+    moving: its root pane reports other extents, and every extent kept on unchanged pixels is read again."""
+    writer = AppInfo(":1.7", name="soffice", toolkit="VCL", version="7.4")
+    pane = RawNode("/pane", "", 0, 3, [COMPONENT], "", "root pane", "", SHOWING, extents=(57, 75, 1165, 675))
+    status = RawNode("/status", "/pane", 2, 0, [COMPONENT], "", "status bar", "", SHOWING, extents=(57, 703, 1165, 22))
+    order = [(pane, 0, 0, ""), (status, 0, 0, "/pane")]
+    before = {(writer.bus_name, "/pane"): ((57, 50, 1165, 675), None),
+              (writer.bus_name, "/status"): ((57, 703, 1165, 22), None)}
+    assert _reports_moved(writer, order, before)
+    assert not _reports_moved(writer, order, {**before, (writer.bus_name, "/pane"): ((57, 75, 1165, 675), None)})
+    gtk = AppInfo(":1.8", name="gedit", toolkit="GTK", version="3.24")
+    assert not _reports_moved(gtk, order, before)  # extents kept only where nothing was drawn: no such moves

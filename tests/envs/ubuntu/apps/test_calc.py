@@ -74,14 +74,12 @@ def test_patched_reads_match_full_reads(calc):
     calc.reset(options=OPEN_ODS)
     c2 = next(e for e in calc.tree if e.role == "table cell" and e.description == "C2")
     bold = next(e for e in calc.tree if e.role == "toggle button" and e.text == "Bold")
-    # Known gap, not strict: in the first steps after a launch, a patched read may keep the menu bar 25 px
-    # higher than a full read puts it (quirks.fix_libreoffice_extents), or (Writer) a status bar from before.
     patched = assert_patched_reads_match_full_reads(calc, [
         {"type": "click", "element": c2.id},
         {"type": "type", "text": "=B2*14\n"},
         {"type": "click", "element": bold.id},
         {"type": "key", "key": "Up"},
-    ], strict=False)
+    ])
     assert patched > 0
 
 
