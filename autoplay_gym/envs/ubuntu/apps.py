@@ -48,7 +48,9 @@ LIBREOFFICE_NOTES = (
     "LibreOffice 7.4 with the gtk3 VCL plugin (SAL_USE_VCLPLUGIN=gtk3: the plugin that bridges it to ATK). "
     "Quirks: its own (VCL) widgets report extents that omit the native menu bar, so everything below it is "
     "placed ~25 px too high (quirks.py shifts the root pane's subtree by the gap between its bottom and its "
-    "X window's bottom); GTK widgets embedded in toolbars (font name, Name Box) are not in atk-bridge's cache and "
+    "X window's bottom), until some steps after the launch (Writer: the first click on Bold) it corrects every "
+    "report at once without drawing anything, so a read whose root pane moved reads every extent again; "
+    "Calc updates its status bar's sum ~0.6 s after a key, after the step settled (announced); GTK widgets embedded in toolbars (font name, Name Box) are not in atk-bridge's cache and "
     "hang off uncached containers, which uncached.py reads up to a cached ancestor; GetItems takes "
     "125-170 ms because every closed menu item is cached (1,100-1,900 nodes), so the reader reuses the last "
     "nodes read while the app sends no event; after an event it re-reads the named nodes and the states of "
@@ -240,7 +242,12 @@ UBUNTU_APPS: dict[str, UbuntuApp] = {
                 "Thunderbird (Gecko, ATK through atk-bridge). Without the profile the Account Hub covers the "
                 "window; the profile adds a Local Folders account instead, so the folder pane, menus and "
                 "toolbars are live. Seed mail by writing mbox files below "
-                "`.thunderbird/autoplay.default/Mail/Local Folders/` through reset(options={'files': ...})."
+                "`.thunderbird/autoplay.default/Mail/Local Folders/` through reset(options={'files': ...}). "
+                "Quirks: GetText answers \"\" when the end offset lies past the text, so texts are asked whole; "
+                "after a Tab, Alt shows the menu bar with news of the focused menu only, while its other five "
+                "menus (not in Gecko's cache) turn SHOWING silently, so the siblings of a node shown are asked; "
+                "content the layout pushes out of view (or back) changes SHOWING without news, so after a "
+                "patched read the nodes that moved are asked for their states."
             ),
         ),
         UbuntuApp(

@@ -1051,7 +1051,6 @@ class AtspiTree:
             node.text = text.body[0][:TEXT_LIMIT]
         return False
 
-
     async def _ask_fill(
         self, app: AppInfo, path: str, asks: tuple[bool, bool], semaphore: asyncio.Semaphore
     ) -> tuple[Message | None, Message | None]:
@@ -1078,6 +1077,11 @@ async def _nothing() -> None:
     return None
 
 
+def _nothing_kept(node: RawNode) -> None:
+    """A `_reusable_fills` that keeps nothing: every extent and text is read."""
+    return None
+
+
 def _reusable_fills(
     app: AppInfo,
     changes: Changes,
@@ -1092,7 +1096,7 @@ def _reusable_fills(
     so its test area is taller. A node wholly off the `screen` is never kept: nothing drawn there is reported
     (a terminal window grown past the screen's edge moved its scroll bar unseen)."""
     if damaged is None or app.window_relative:
-        return lambda node: None
+        return _nothing_kept
     named = changes.nodes | changes.moved
     unchanged = _unchanged(app, tiles, screen) or (
         lambda rect: _on_screen(rect, screen) and not overlaps(_shown_area(app, rect), damaged)
@@ -1105,10 +1109,6 @@ def _reusable_fills(
         return fill if unchanged(fill[0]) else None
 
     return reusable
-
-
-def _nothing_kept(node: RawNode) -> None:
-    return None
 
 
 def _reports_moved(app: AppInfo, order: list, last: dict[tuple[str, str], tuple]) -> bool:
