@@ -12,7 +12,7 @@ For every app, medians over --runs samples of:
             on LibreOffice, where pixels changed: screen.changed_tiles) or an event named the node
   full      the same with every node, extent and text read again (no memo of the last read)
   still     the same on a still screen: nothing drawn and no AT-SPI event since the last observation, so the
-            last one is returned (a copy of its screenshot)
+            last one is returned as it is (its screenshot is read-only)
   libatspi  the same fields through PyGObject's Atspi, walking the same on-screen subtrees (SHOWING; GTK4:
             VISIBLE or SHOWING) and a spreadsheet's visible cells, its cache cleared before each walk; timed
             like `observe`, right after the same input once the screen and bus went quiet (the app is as busy
