@@ -894,10 +894,10 @@ class AtspiTree:
     ) -> list[str]:
         """The other children of the parents of nodes just shown, where the last read is out of date: those the
         cache (`cached`, a GetItems just made) holds and the last read did not, or holds shown where the last read
-        had them hidden or the other way round, taken from the cache; and, where the app
+        had them hidden or the other way round (the caller takes those from the cache); and, where the app
         `shows_siblings_silently`, the last read's hidden ones that the cache lacks (walked) and that are asked
-        and found shown. They go into `nodes` as they are now, as do the parents' cached rows (their child
-        counts); children gone since are dropped."""
+        and found shown, which go into `nodes` as they are now. The parents' cached rows (their child counts)
+        go into `nodes` too; children gone since are dropped."""
         parents = sorted({nodes[p].parent for p in revealed} & nodes.keys())
         nodes.update((parent, cached[parent]) for parent in parents if parent in cached)
         in_cache, in_read = _children_index(cached), _children_index(nodes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from dbus_fast import Message, MessageType
+from dbus_fast import Message, MessageType, Variant
 
 from autoplay_gym.envs.ubuntu.atspi import (
     FILLS_AHEAD_LIMIT,
@@ -77,6 +77,10 @@ class _Replies:
 
     async def __call__(self, dest, path, interface, member, signature="", body=None):
         self.asked.append((path, member))
+        if member == "GetAll":
+            props = {"Name": Variant("s", f"name of {path}"), "Description": Variant("s", ""),
+                     "ChildCount": Variant("i", 0)}
+            return Message(message_type=MessageType.METHOD_RETURN, reply_serial=1, signature="a{sv}", body=[props])
         if member == "GetState":
             bits = SHOWING if path in self.shown else 0
             return Message(message_type=MessageType.METHOD_RETURN, reply_serial=1, signature="au",
@@ -190,3 +194,44 @@ def test_a_root_pane_moved_without_drawing_voids_libreoffices_kept_extents():
     assert not _reports_moved(writer, order, {**before, (writer.bus_name, "/pane"): ((57, 75, 1165, 675), None)})
     gtk = AppInfo(":1.8", name="gedit", toolkit="GTK", version="3.24")
     assert not _reports_moved(gtk, order, before)  # extents kept only where nothing was drawn: no such moves
+
+
+def test_siblings_of_a_node_shown_are_brought_up_to_date():
+    """Alt shows Thunderbird's menu bar with news of the focused menu only: the cache gives the siblings it holds
+    as they are now, and on Gecko the uncached ones the last read had hidden are asked; GTK3 announces each."""
+
+    def row(path: str, states: int, name: str = "") -> RawNode:
+        return RawNode(path, "/bar", 0, 0, [COMPONENT], name, "menu", "", states)
+
+    def last_read() -> dict[str, RawNode]:
+        return {"/bar": RawNode("/bar", "", 0, 5, [COMPONENT], "", "menu bar", "", SHOWING),
+                "/file": row("/file", SHOWING, "File"), "/edit": row("/edit", 0), "/help": row("/help", 0),
+                "/gone": row("/gone", 0)}
+
+    cached = {"/bar": RawNode("/bar", "", 0, 6, [COMPONENT], "", "menu bar", "", SHOWING),
+              "/file": row("/file", SHOWING, "File"), "/help": row("/help", SHOWING, "Help"),
+              "/tools": row("/tools", SHOWING, "Tools")}
+    tree = AtspiTree(None, "")  # type: ignore[arg-type]
+    gecko = AppInfo(":1.5", name="Thunderbird", toolkit="Gecko", version="115")
+    for path in ("/edit", "/gone"):
+        gecko.memo[path] = ("menu", [COMPONENT])  # role and interfaces, known from the last read
+    replies = _Replies(shown=frozenset({"/edit"}))
+
+    async def vanish_gone(dest, path, interface, member, signature="", body=None):
+        if path == "/gone":
+            return Message(message_type=MessageType.ERROR, error_name="org.a11y.atspi.Error.UnknownObject",
+                           reply_serial=1)
+        return await replies(dest, path, interface, member, signature, body)
+
+    tree._call = vanish_gone  # type: ignore[method-assign]
+    nodes = last_read()
+    changed = asyncio.run(tree._changed_siblings(gecko.bus_name, nodes, ["/file"], cached, gecko))
+    assert sorted(changed) == ["/edit", "/help", "/tools"]
+    assert nodes["/edit"].states & SHOWING and nodes["/edit"].name == "name of /edit"
+    assert nodes["/bar"].child_count == 6 and "/gone" not in nodes  # the cache's row; dropped when gone
+
+    replies.asked.clear()
+    gtk = AppInfo(":1.6", name="evince", toolkit="GTK", version="3.24.38")
+    nodes = last_read()
+    changed = asyncio.run(tree._changed_siblings(gtk.bus_name, nodes, ["/file"], cached, gtk))
+    assert sorted(changed) == ["/help", "/tools"] and replies.asked == [] and not nodes["/edit"].states & SHOWING
