@@ -498,7 +498,7 @@ class AtspiTree:
             try:
                 budget = max_nodes - count
                 read = await self._read_app(app, changes, pixels, damaged, last_fills, semaphore, ahead, budget)
-                flipped = await self._shown_by_moves(app, read, last_fills, semaphore)
+                flipped = await self._shown_by_moves(app, read, last_fills)
                 if flipped:  # patch them in: every other node keeps what this read just found
                     fresh = {(bus_name, e[0].path): (e[0].extents, e[0].text) for e in read.order}
                     for key in fresh:
@@ -546,7 +546,7 @@ class AtspiTree:
         return _AppRead(roots, order, kept.total + omitted, kept.truncated or omitted > 0, patched)
 
     async def _shown_by_moves(
-        self, app: AppInfo, read: _AppRead, last_fills: dict[tuple[str, str], tuple], semaphore: asyncio.Semaphore
+        self, app: AppInfo, read: _AppRead, last_fills: dict[tuple[str, str], tuple]
     ) -> set[str]:
         """After a patched read of an app that `hides_offscreen`: the nodes whose extents changed since the last
         read (or that have none, below one that moved), and their hidden children, whose shown states now differ
@@ -567,12 +567,8 @@ class AtspiTree:
             elif kid.extents is None:  # shown with no extents of its own: it went with its parent
                 asked.append(kid)
                 stack.extend(kid.children)
-
-        async def states(path: str) -> Message | None:
-            async with semaphore:
-                return await self._call(app.bus_name, path, ACCESSIBLE, "GetState")
-
-        replies = await asyncio.gather(*(states(node.path) for node in asked))
+        reader = uncached.Reader(self._call, app.bus_name, app.toolkit, app.memo, CONCURRENCY)
+        replies = await asyncio.gather(*(reader.ask(node.path, ACCESSIBLE, "GetState") for node in asked))
         return {
             node.path for node, reply in zip(asked, replies)
             if reply is not None and reply.message_type != MessageType.ERROR and reply.body

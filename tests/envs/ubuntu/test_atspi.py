@@ -172,7 +172,7 @@ def test_gecko_nodes_moved_are_asked_whether_they_still_show():
 
     def flipped(app: AppInfo, patched: bool = True) -> set[str]:
         read = _AppRead([page, status], order, 5, False, patched)
-        return asyncio.run(tree._shown_by_moves(app, read, last, asyncio.Semaphore(8)))
+        return asyncio.run(tree._shown_by_moves(app, read, last))
 
     assert flipped(gecko) == {"/heading"}
     assert sorted(path for path, _ in replies.asked) == ["/footer", "/heading", "/menus", "/page"]
