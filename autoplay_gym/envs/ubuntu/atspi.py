@@ -175,8 +175,10 @@ class AppInfo:
     def keeps_unlisted(self) -> bool:
         """Whether a full read holds cached nodes that their parent does not list (GTK3's scroll bars and
         popovers at index -1), so a patched read places them where the cache does. LibreOffice keeps replaced
-        slide rows in its cache that way: its full reads drop them (`_drop_unlisted`), and so do patched ones."""
-        return not self.rereads_shown
+        slide rows in its cache that way: its full reads drop them (`_drop_unlisted`), and so do patched ones.
+        So does GTK4: after a mode switch, Calculator's cache still holds the old keypad's container under its
+        old parent, at the index of the new one, and a tie between the two went by their random object paths."""
+        return not (self.rereads_shown or self.window_relative)
 
     @property
     def hides_offscreen(self) -> bool:
@@ -707,13 +709,14 @@ class AtspiTree:
         """Every node of the app: its cache, plus what the cache lacks."""
         nodes = await self._items(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
-        if not app.keeps_unlisted:
-            await self._drop_unlisted(bus_name, nodes)
         if not app.window_relative:  # every toolkit but GTK4 leaves gaps that walking does not fill
+            if not app.keeps_unlisted:
+                await self._drop_unlisted(bus_name, nodes)
             await self._read_uncached(bus_name, nodes, app)
+            return nodes
         for _ in range(64):  # GTK4: each round realises one more level of lazily cached nodes
             missing = _incomplete(nodes, app.shown)
-            if not missing or not app.window_relative:
+            if not missing:
                 break
             replies = await asyncio.gather(
                 *(self._call(bus_name, path, ACCESSIBLE, "GetChildren") for path in missing[:512])
@@ -732,6 +735,7 @@ class AtspiTree:
                 if listed - nodes.keys():  # GTK4 has not cached what the walk listed yet: read it by hand
                     await self._read_uncached(bus_name, nodes, app)
                 break
+        await self._drop_unlisted(bus_name, nodes)
         return nodes
 
     async def _drop_unlisted(self, bus_name: str, nodes: dict[str, RawNode]) -> None:
