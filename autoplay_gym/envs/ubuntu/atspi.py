@@ -181,6 +181,12 @@ class AppInfo:
         return not (self.rereads_shown or self.window_relative)
 
     @property
+    def clips_to_viewports(self) -> bool:
+        """GTK3 clears and sets SHOWING on a viewport's content as the viewport is resized or scrolled, without
+        news: after a patched read, what lies below such a viewport is asked for its states (`_shown_by_scrolling`)."""
+        return self.toolkit.upper() == "GTK" and self.version.startswith("3.")
+
+    @property
     def hides_offscreen(self) -> bool:
         """Gecko clears SHOWING on content that its layout moves out of a scroll port, and sets it on content
         moved in, without news (Thunderbird's Alt pushes a page down by the menu bar's height): after a patched
@@ -501,6 +507,7 @@ class AtspiTree:
                 budget = max_nodes - count
                 read = await self._read_app(app, changes, pixels, damaged, last_fills, semaphore, ahead, budget)
                 flipped = await self._shown_by_moves(app, read, last_fills)
+                flipped |= await self._shown_by_scrolling(app, read, last_fills, changes)
                 if flipped:  # patch them in: every other node keeps what this read just found
                     fresh = {(bus_name, e[0].path): (e[0].extents, e[0].text) for e in read.order}
                     for key in fresh:
@@ -576,6 +583,46 @@ class AtspiTree:
             if reply is not None and reply.message_type != MessageType.ERROR and reply.body
             and (state_bits(reply.body[0]) ^ node.states) & app.shown
         }
+
+    async def _shown_by_scrolling(
+        self, app: AppInfo, read: _AppRead, last_fills: dict[tuple[str, str], tuple], changes: Changes
+    ) -> set[str]:
+        """After a patched read of a GTK3 app: the nodes below a viewport that was resized or scrolled whose
+        shown states now differ from the read's. GTK3 computes SHOWING against the viewport's visible area and
+        says nothing when that area changes: eog's properties pane shows 14 more metadata labels when its window
+        grows, and only the viewport and its ancestors get BoundsChanged. A viewport counts as scrolled when a
+        scroll bar beside it announced a change (its value). Shown nodes that lie inside the viewport still show
+        and are not asked."""
+        if not (read.patched and app.clips_to_viewports):
+            return set()
+        viewports = []
+        for node, *_ in read.order:
+            if node.role != "viewport":
+                continue
+            fill = last_fills.get((app.bus_name, node.path))
+            resized = fill is not None and fill[0] is not None and node.extents != fill[0]
+            if resized or changes.nodes & set(self._sibling_paths(app, node)):
+                viewports.append(node)
+        asked = []
+        for port in viewports:
+            stack = list(port.children)
+            while stack:
+                kid = stack.pop()
+                stack.extend(kid.children)
+                if not (kid.states & app.shown and _inside(kid.extents, port.extents)):  # inside: it still shows
+                    asked.append(kid)
+        reader = uncached.Reader(self._call, app.bus_name, app.toolkit, app.memo, CONCURRENCY)
+        replies = await asyncio.gather(*(reader.ask(node.path, ACCESSIBLE, "GetState") for node in asked))
+        return {
+            node.path for node, reply in zip(asked, replies)
+            if reply is not None and reply.message_type != MessageType.ERROR and reply.body
+            and (state_bits(reply.body[0]) ^ node.states) & app.shown
+        }
+
+    def _sibling_paths(self, app: AppInfo, node: RawNode) -> list[str]:
+        """Paths of `node`'s siblings in the app's last read (its memo rows)."""
+        memo = self._nodes_memo.get(app.bus_name) or []
+        return [row[0] for row in memo if row[1] == node.parent and row[0] != node.path]
 
     def _fills_ahead(
         self, app: AppInfo, changes: Changes, damaged: list[Rect] | None, last_fills: dict[tuple[str, str], tuple],
@@ -1217,6 +1264,15 @@ def _shown_and_their_children(nodes: dict[str, RawNode], shown: int) -> set[str]
     parents = {p for p, n in nodes.items() if n.states & shown}
     open_to = parents - {p for p in parents if nodes[p].role == "menu"}
     return parents | {p for p, n in nodes.items() if n.parent in open_to}
+
+
+def _inside(inner: tuple[int, int, int, int] | None, outer: tuple[int, int, int, int] | None) -> bool:
+    """Whether extents (x, y, width, height) `inner` lie within `outer`; False when either is unknown."""
+    if inner is None or outer is None:
+        return False
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
 
 
 def _sibling_order(node: RawNode) -> tuple[int, int, str]:

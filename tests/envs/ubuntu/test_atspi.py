@@ -181,6 +181,42 @@ def test_gecko_nodes_moved_are_asked_whether_they_still_show():
     assert replies.asked == []
 
 
+def test_gtk3_viewports_resized_or_scrolled_have_their_content_asked_whether_it_shows():
+    """GTK3 sets and clears SHOWING on a viewport's content as the viewport's visible area changes, without
+    news (eog's properties pane when its window grows): after a patched read, what lies below a viewport that
+    was resized, or whose scroll bar announced a change, is asked for its states, but for shown nodes inside
+    the viewport; the changed ones come back. A viewport left alone, a full read and other toolkits ask
+    nothing."""
+    eog = AppInfo(":1.5", name="eog", toolkit="GTK", version="3.24")
+    pane = RawNode("/pane", "", 0, 2, [COMPONENT], "", "scroll pane", "", SHOWING, extents=(686, 317, 224, 258))
+    port = RawNode("/port", "/pane", 0, 1, [COMPONENT], "", "viewport", "", SHOWING, extents=(686, 317, 209, 258))
+    bar = RawNode("/bar", "/pane", 1, 0, [COMPONENT], "", "scroll bar", "", SHOWING, extents=(895, 317, 15, 258))
+    grid = RawNode("/grid", "/port", 0, 2, [COMPONENT], "", "panel", "", SHOWING, extents=(692, 317, 197, 261))
+    size = RawNode("/size", "/grid", 0, 0, [COMPONENT], "Size", "label", "", SHOWING, extents=(692, 317, 82, 17))
+    iso = RawNode("/iso", "/grid", 1, 0, [COMPONENT], "ISO", "label", "", 0)  # below the visible area
+    pane.children, port.children, grid.children = [port, bar], [grid], [size, iso]
+    order = [(pane, 0, 0, ""), (port, 0, 0, "/pane"), (grid, 0, 0, "/port"), (size, 0, 0, "/grid"),
+             (bar, 0, 0, "/pane")]
+    last = {(eog.bus_name, n.path): (n.extents, None) for n in (pane, port, bar, grid, size)}
+    tree, _ = _tree_with_last_read([pane, port, bar, grid, size, iso], last)
+    tree._call = replies = _Replies(shown=frozenset({"/pane", "/port", "/bar", "/grid", "/size", "/iso"}))  # type: ignore
+
+    def flipped(app: AppInfo, changes: Changes, fills: dict, patched: bool = True) -> set[str]:
+        read = _AppRead([pane], order, 6, False, patched)
+        return asyncio.run(tree._shown_by_scrolling(app, read, fills, changes))
+
+    assert flipped(eog, Changes(), last) == set() and replies.asked == []
+    grown = {**last, (eog.bus_name, "/port"): ((686, 317, 209, 158), None)}
+    assert flipped(eog, Changes(), grown) == {"/iso"}
+    assert sorted(path for path, _ in replies.asked) == ["/grid", "/iso"]  # "Size" lies inside: it still shows
+    replies.asked.clear()
+    assert flipped(eog, Changes(nodes={"/bar"}), last) == {"/iso"}  # scrolled: the bar's value changed
+    replies.asked.clear()
+    gecko = AppInfo(":1.5", name="Thunderbird", toolkit="Gecko", version="115")
+    assert flipped(eog, Changes(), grown, patched=False) == set() and flipped(gecko, Changes(), grown) == set()
+    assert replies.asked == []
+
+
 def test_a_root_pane_moved_without_drawing_voids_libreoffices_kept_extents():
     """LibreOffice corrects its menu-bar-high extents some steps after a launch, all at once and with no pixel
     moving: its root pane reports other extents, and every extent kept on unchanged pixels is read again."""
