@@ -50,7 +50,8 @@ LIBREOFFICE_NOTES = (
     "placed ~25 px too high (quirks.py shifts the root pane's subtree by the gap between its bottom and its "
     "X window's bottom), until some steps after the launch (Writer: the first click on Bold) it corrects every "
     "report at once without drawing anything, so a read whose root pane moved reads every extent again; "
-    "Calc updates its status bar's sum ~0.6 s after a key, after the step settled (announced); GTK widgets embedded in toolbars (font name, Name Box) are not in atk-bridge's cache and "
+    "Calc updates its status bar's sum ~0.6 s after a key, after the step settled (announced); GTK widgets "
+    "embedded in toolbars (font name, Name Box) are not in atk-bridge's cache and "
     "hang off uncached containers, which uncached.py reads up to a cached ancestor; GetItems takes "
     "125-170 ms because every closed menu item is cached (1,100-1,900 nodes), so the reader reuses the last "
     "nodes read while the app sends no event; after an event it re-reads the named nodes and the states of "
@@ -66,7 +67,8 @@ LIBREOFFICE_NOTES = (
     "across launches, but the tree can differ between two launches showing the same screen: each window has "
     "two accessible frames (GTK's and VCL's) and which one holds the root pane depends on the order "
     "LibreOffice creates them at start-up, and in about one Writer launch in five the document area's panel "
-    "still reports focus when the launch has settled (measured 2026-11-22). Profile: no tip of the day, no What's New infobar, no "
+    "still reports focus when the launch has settled (measured 2026-11-22). Profile: no tip of the day, no "
+    "What's New infobar, no "
     "recovery, no Impress template picker."
 )
 CHROMIUM_FLAGS = (
@@ -100,7 +102,10 @@ UBUNTU_APPS: dict[str, UbuntuApp] = {
             notes=(
                 "GTK4 4.8 + libadwaita. The result shows both as a label and as the text of the GtkSourceView "
                 "display. Buttons carry their label twice in the accessible name (`7 7`), which the tree reader "
-                "folds; unlabelled widgets are named after their class (`GtkButton`), which it moves to class_name."
+                "folds; unlabelled widgets are named after their class (`GtkButton`), which it moves to class_name. "
+                "After a mode switch the cache (GetItems) still holds the old keypad's container under its old "
+                "parent, at the new keypad's index, though the parent no longer lists it: full reads drop such "
+                "nodes (`_drop_unlisted`); GTK4 object paths are random UUIDs, so no order may rest on them."
             ),
         ),
         UbuntuApp(
@@ -157,7 +162,10 @@ UBUNTU_APPS: dict[str, UbuntuApp] = {
             "GTK3",
             notes=(
                 "Eye of GNOME 43 (GTK3). Centres its window on the screen without a window manager; reports true "
-                "screen extents. Open a seeded image with reset(options={'open': 'picture.png'})."
+                "screen extents. Open a seeded image with reset(options={'open': 'picture.png'}). The properties "
+                "pane's metadata labels sit in a viewport: when the window's content grows (the 'Set as "
+                "Wallpaper' bar closing), labels below the old edge turn SHOWING with no event about them, so "
+                "after a patched read the content of a resized or scrolled GTK3 viewport is asked for its states."
             ),
         ),
         UbuntuApp(

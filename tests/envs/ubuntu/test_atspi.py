@@ -199,7 +199,8 @@ def test_gtk3_viewports_resized_or_scrolled_have_their_content_asked_whether_it_
              (bar, 0, 0, "/pane")]
     last = {(eog.bus_name, n.path): (n.extents, None) for n in (pane, port, bar, grid, size)}
     tree, _ = _tree_with_last_read([pane, port, bar, grid, size, iso], last)
-    tree._call = replies = _Replies(shown=frozenset({"/pane", "/port", "/bar", "/grid", "/size", "/iso"}))  # type: ignore
+    replies = _Replies(shown=frozenset({"/pane", "/port", "/bar", "/grid", "/size", "/iso"}))
+    tree._call = replies  # type: ignore[method-assign]
 
     def flipped(app: AppInfo, changes: Changes, fills: dict, patched: bool = True) -> set[str]:
         read = _AppRead([pane], order, 6, False, patched)
