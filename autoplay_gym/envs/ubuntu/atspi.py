@@ -44,7 +44,7 @@ from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS, state_b
 from autoplay_gym.envs.ubuntu.loop import LoopThread
 from autoplay_gym.envs.ubuntu import quirks, uncached
 from autoplay_gym.envs.ubuntu.changes import Changes
-from autoplay_gym.envs.ubuntu.damage import Rect, overlaps
+from autoplay_gym.envs.ubuntu.damage import Rect, contains, overlaps
 from autoplay_gym.envs.ubuntu.screen import ChangedTiles
 
 REGISTRY = "org.a11y.atspi.Registry"
@@ -609,7 +609,7 @@ class AtspiTree:
             while stack:
                 kid = stack.pop()
                 stack.extend(kid.children)
-                if not (kid.states & app.shown and _inside(kid.extents, port.extents)):  # inside: it still shows
+                if not (kid.states & app.shown and contains(port.extents, kid.extents)):  # inside: it still shows
                     asked.append(kid)
         reader = uncached.Reader(self._call, app.bus_name, app.toolkit, app.memo, CONCURRENCY)
         replies = await asyncio.gather(*(reader.ask(node.path, ACCESSIBLE, "GetState") for node in asked))
@@ -1264,15 +1264,6 @@ def _shown_and_their_children(nodes: dict[str, RawNode], shown: int) -> set[str]
     parents = {p for p, n in nodes.items() if n.states & shown}
     open_to = parents - {p for p in parents if nodes[p].role == "menu"}
     return parents | {p for p, n in nodes.items() if n.parent in open_to}
-
-
-def _inside(inner: tuple[int, int, int, int] | None, outer: tuple[int, int, int, int] | None) -> bool:
-    """Whether extents (x, y, width, height) `inner` lie within `outer`; False when either is unknown."""
-    if inner is None or outer is None:
-        return False
-    x, y, w, h = inner
-    ox, oy, ow, oh = outer
-    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
 
 
 def _sibling_order(node: RawNode) -> tuple[int, int, str]:

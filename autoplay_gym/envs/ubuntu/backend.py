@@ -18,7 +18,7 @@ from autoplay_gym.core.ui import UIElement, UITree
 from autoplay_gym.envs.ubuntu import processes
 from autoplay_gym.envs.ubuntu.apps import UbuntuApp, app_for
 from autoplay_gym.envs.ubuntu.atspi import AtspiTree
-from autoplay_gym.envs.ubuntu.damage import DamageWatch, Rect
+from autoplay_gym.envs.ubuntu.damage import DamageWatch, Rect, with_covered_parts
 from autoplay_gym.envs.ubuntu.loop import LoopThread
 from autoplay_gym.envs.ubuntu.screen import ChangedTiles, Screen, changed_tiles
 from autoplay_gym.envs.ubuntu.session import REQUIRED_PROGRAMS, Desktop, which_or_raise
@@ -242,6 +242,9 @@ class UbuntuBackend:
             damaged = self._damage.damaged_since_last()
             if self._last is not None and damaged == [] and self._last[1] == changes == self._atspi.change_count:
                 return self._last[0]
+            if damaged:
+                windows = [(w.x, w.y, w.width, w.height) for w in self._input.top_windows()]
+                damaged = with_covered_parts(damaged, windows)
             # D-Bus work runs on its own thread
             compare = bool(damaged) and self._atspi.compares_pixels
             changed: concurrent.futures.Future | None = concurrent.futures.Future() if compare else None

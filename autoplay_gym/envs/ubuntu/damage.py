@@ -111,3 +111,37 @@ def _bounding_box(areas: list[Rect]) -> Rect:
 def overlaps(rect: Rect, areas: list[Rect]) -> bool:
     x, y, w, h = rect
     return any(x < ax + aw and ax < x + w and y < ay + ah and ay < y + h for ax, ay, aw, ah in areas)
+
+
+def with_covered_parts(areas: list[Rect], windows: list[Rect]) -> list[Rect]:
+    """`areas` plus the covered parts of every window (`windows`: bottom to top) drawn on where it shows: X
+    reports no drawing where a window lies under another, yet its app may have moved what is there (Thunderbird's
+    page shifting under a dialog when its Spaces toolbar opens), and the reader keeps extents only where nothing
+    was drawn. Drawing inside a window stacked above (typing into the dialog) does not count as the one below's."""
+    extra: list[Rect] = []
+    for i, window in enumerate(windows):
+        above = [_intersection(window, other) for other in windows[i + 1 :]]
+        covered = [rect for rect in above if rect is not None]
+        if not covered:
+            continue
+        drawn_on = any(
+            _intersection(area, window) is not None and not any(contains(other, area) for other in windows[i + 1 :])
+            for area in areas
+        )
+        if drawn_on:
+            extra.extend(rect for rect in covered if rect not in areas and rect not in extra)
+    return areas + extra
+
+
+def _intersection(a: Rect, b: Rect) -> Rect | None:
+    left, top = max(a[0], b[0]), max(a[1], b[1])
+    right, bottom = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
+    return (left, top, right - left, bottom - top) if right > left and bottom > top else None
+
+
+def contains(outer: Rect | None, inner: Rect | None) -> bool:
+    """Whether area `inner` lies within area `outer`; False when either is unknown."""
+    if outer is None or inner is None:
+        return False
+    return (outer[0] <= inner[0] and outer[1] <= inner[1] and inner[0] + inner[2] <= outer[0] + outer[2]
+            and inner[1] + inner[3] <= outer[1] + outer[3])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from Xlib import display as xdisplay
 
-from autoplay_gym.envs.ubuntu.damage import DamageWatch, overlaps
+from autoplay_gym.envs.ubuntu.damage import DamageWatch, overlaps, with_covered_parts
 from autoplay_gym.envs.ubuntu.session import Desktop
 from tests.envs.ubuntu.helpers import click_label, damage_within
 
@@ -37,6 +37,36 @@ def test_reports_drawing_once_and_nothing_on_a_still_screen():
         desktop.close()
         assert watch.drawn_since_last()  # a dead display never claims a still screen
         watch.close()
+    finally:
+        desktop.close()
+
+
+def test_drawing_under_a_covering_window_is_not_reported_so_the_covered_part_is_added():
+    """X reports no drawing where a window lies under another, though its app may move what is there: when a
+    window is drawn on where it shows, its covered parts count as drawn on too; drawing in the window on top
+    does not make the one below count."""
+    desktop = Desktop((320, 240)).start()
+    try:
+        watch = DamageWatch(desktop.display)
+        painter = xdisplay.Display(desktop.display)
+        root, depth = painter.screen().root, painter.screen().root_depth
+        below = root.create_window(0, 0, 200, 150, 0, depth, background_pixel=0xFF0000)
+        below.map()
+        dialog = root.create_window(50, 40, 100, 60, 0, depth, background_pixel=0x0000FF)
+        dialog.map()
+        painter.sync()
+        damage_within(watch)
+        watch.damaged_since_last()
+        gc = below.create_gc(foreground=0x00FF00)
+        below.fill_rectangle(gc, 0, 0, 200, 150)  # the whole window, the part under the dialog included
+        painter.sync()
+        areas = damage_within(watch)
+        assert areas and not overlaps((60, 50, 80, 40), areas)  # X says nothing of the covered part
+        windows = [(0, 0, 200, 150), (50, 40, 100, 60)]
+        assert overlaps((60, 50, 80, 40), with_covered_parts(areas, windows))
+        assert with_covered_parts([(70, 60, 10, 10)], windows) == [(70, 60, 10, 10)]  # typing in the dialog
+        assert with_covered_parts([(250, 200, 10, 10)], windows) == [(250, 200, 10, 10)]  # outside both
+        painter.close()
     finally:
         desktop.close()
 
