@@ -576,13 +576,7 @@ class AtspiTree:
             elif kid.extents is None:  # shown with no extents of its own: it went with its parent
                 asked.append(kid)
                 stack.extend(kid.children)
-        reader = uncached.Reader(self._call, app.bus_name, app.toolkit, app.memo, CONCURRENCY)
-        replies = await asyncio.gather(*(reader.ask(node.path, ACCESSIBLE, "GetState") for node in asked))
-        return {
-            node.path for node, reply in zip(asked, replies)
-            if reply is not None and reply.message_type != MessageType.ERROR and reply.body
-            and (state_bits(reply.body[0]) ^ node.states) & app.shown
-        }
+        return await self._shown_flipped(app, asked)
 
     async def _shown_by_scrolling(
         self, app: AppInfo, read: _AppRead, last_fills: dict[tuple[str, str], tuple], changes: Changes
@@ -611,10 +605,14 @@ class AtspiTree:
                 stack.extend(kid.children)
                 if not (kid.states & app.shown and contains(port.extents, kid.extents)):  # inside: it still shows
                     asked.append(kid)
+        return await self._shown_flipped(app, asked)
+
+    async def _shown_flipped(self, app: AppInfo, nodes: list[RawNode]) -> set[str]:
+        """Paths of `nodes` whose shown states, asked again, differ from the ones they hold."""
         reader = uncached.Reader(self._call, app.bus_name, app.toolkit, app.memo, CONCURRENCY)
-        replies = await asyncio.gather(*(reader.ask(node.path, ACCESSIBLE, "GetState") for node in asked))
+        replies = await asyncio.gather(*(reader.ask(node.path, ACCESSIBLE, "GetState") for node in nodes))
         return {
-            node.path for node, reply in zip(asked, replies)
+            node.path for node, reply in zip(nodes, replies)
             if reply is not None and reply.message_type != MessageType.ERROR and reply.body
             and (state_bits(reply.body[0]) ^ node.states) & app.shown
         }
