@@ -183,8 +183,9 @@ class AppInfo:
     @property
     def clips_to_viewports(self) -> bool:
         """GTK3 clears and sets SHOWING on a viewport's content as the viewport is resized or scrolled, without
-        news: after a patched read, what lies below such a viewport is asked for its states (`_shown_by_scrolling`)."""
-        return self.toolkit.upper() == "GTK" and self.version.startswith("3.")
+        news: after a patched read, what lies below such a viewport is asked for its states (`_shown_by_scrolling`).
+        Not LibreOffice (GTK 3 too), whose patched reads ask the states of every shown node anyway."""
+        return self.toolkit.upper() == "GTK" and self.version.startswith("3.") and not self.rereads_shown
 
     @property
     def hides_offscreen(self) -> bool:

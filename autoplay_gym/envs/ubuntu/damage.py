@@ -125,7 +125,7 @@ def with_covered_parts(areas: list[Rect], windows: list[Rect]) -> list[Rect]:
         if not covered:
             continue
         drawn_on = any(
-            _intersection(area, window) is not None and not any(contains(other, area) for other in windows[i + 1 :])
+            overlaps(area, [window]) and not any(contains(other, area) for other in windows[i + 1 :])
             for area in areas
         )
         if drawn_on:
