@@ -564,11 +564,7 @@ class AtspiTree:
         afresh) are not asked."""
         if not (read.patched and app.hides_offscreen):
             return set()
-        asked = []
-        for node, *_ in read.order:
-            fill = last_fills.get((app.bus_name, node.path))
-            if fill is not None and fill[0] is not None and node.extents != fill[0]:
-                asked.append(node)
+        asked = [node for node, *_ in read.order if _moved(app, node, last_fills)]
         stack = [kid for node in asked for kid in node.children]
         while stack:
             kid = stack.pop()
@@ -590,14 +586,11 @@ class AtspiTree:
         and are not asked."""
         if not (read.patched and app.clips_to_viewports):
             return set()
-        viewports = []
-        for node, *_ in read.order:
-            if node.role != "viewport":
-                continue
-            fill = last_fills.get((app.bus_name, node.path))
-            resized = fill is not None and fill[0] is not None and node.extents != fill[0]
-            if resized or changes.nodes & set(self._sibling_paths(app, node)):
-                viewports.append(node)
+        viewports = [
+            node for node, *_ in read.order
+            if node.role == "viewport"
+            and (_moved(app, node, last_fills) or changes.nodes and changes.nodes & set(self._sibling_paths(app, node)))
+        ]
         asked = []
         for port in viewports:
             stack = list(port.children)
@@ -1162,13 +1155,13 @@ def _reports_moved(app: AppInfo, order: list, last: dict[tuple[str, str], tuple]
     a menu bar's height too high after a launch (quirks.fix_libreoffice_extents), and corrects every report at
     once some steps later (in Writer, at the first click on Bold), with no pixel moving. Its root panes then
     report other extents, and no extents kept on the strength of unchanged pixels hold."""
-    if not app.compare_pixels:
-        return False
-    for node, *_ in order:
-        fill = last.get((app.bus_name, node.path))
-        if node.role == "root pane" and fill is not None and fill[0] != node.extents:
-            return True
-    return False
+    return app.compare_pixels and any(node.role == "root pane" and _moved(app, node, last) for node, *_ in order)
+
+
+def _moved(app: AppInfo, node: RawNode, last: dict[tuple[str, str], tuple]) -> bool:
+    """Whether the node reports other extents than at the last read, which held it."""
+    fill = last.get((app.bus_name, node.path))
+    return fill is not None and node.extents != fill[0]
 
 
 def _shown_area(app: AppInfo, rect: Rect) -> Rect:

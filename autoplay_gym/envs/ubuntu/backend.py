@@ -242,9 +242,9 @@ class UbuntuBackend:
             damaged = self._damage.damaged_since_last()
             if self._last is not None and damaged == [] and self._last[1] == changes == self._atspi.change_count:
                 return self._last[0]
-            if damaged:
-                windows = [(w.x, w.y, w.width, w.height) for w in self._input.top_windows()]
-                damaged = with_covered_parts(damaged, windows)
+            windows = self._input.top_windows() if damaged else None  # listed once: it costs a round trip to X
+            if windows is not None:
+                damaged = with_covered_parts(damaged, [(w.x, w.y, w.width, w.height) for w in windows])
             # D-Bus work runs on its own thread
             compare = bool(damaged) and self._atspi.compares_pixels
             changed: concurrent.futures.Future | None = concurrent.futures.Future() if compare else None
@@ -265,7 +265,7 @@ class UbuntuBackend:
             finally:
                 if changed is not None and not changed.done():
                     changed.set_result(None)  # the reader waits for it: "unknown" falls back to the damage
-            windows = self._input.top_windows()
+            windows = windows if windows is not None else self._input.top_windows()
             screenshot.flags.writeable = False  # kept as the next read's base: callers copy (AppEnv does)
             snapshot = Snapshot(screenshot, self._atspi.finish_snapshot(pending, windows))
             # The frame this read started from, and what was drawn while it ran: the next read's pixel base.
