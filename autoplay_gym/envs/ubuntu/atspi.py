@@ -2,7 +2,8 @@
 
 libatspi walks the tree one synchronous round trip per property (250-400 ms for ~100 nodes). Here one
 `GetItems` returns every cached node with role, name, states and parent (2-4 ms), and `GetExtents` / `GetText`
-are sent pipelined with bounded concurrency. Toolkit quirks handled:
+are sent pipelined (transport.py), over each app's direct connection where it offers one (peer.py). Toolkit
+quirks handled:
 - GTK4 fills its cache lazily: nodes whose child count exceeds their cached children are walked with
   `GetChildren` (only those, so a stable screen costs no walk), then `GetItems` is asked again.
 - GTK3 (atk-bridge) answers only after some client registered an event listener: `start()` registers one.
@@ -42,6 +43,8 @@ from autoplay_gym.core.errors import BackendError
 from autoplay_gym.core.ui import Bounds, UIElement, UITree
 from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS, state_bits
 from autoplay_gym.envs.ubuntu.loop import LoopThread
+from autoplay_gym.envs.ubuntu.peer import open_peer
+from autoplay_gym.envs.ubuntu.transport import Transport
 from autoplay_gym.envs.ubuntu import quirks, uncached
 from autoplay_gym.envs.ubuntu.changes import Changes
 from autoplay_gym.envs.ubuntu.damage import Rect, contains, overlaps
@@ -93,7 +96,6 @@ TEXT_ROLES = frozenset(
 _CLASS_NAME = re.compile(r"^(Gtk|Adw|Gd|Gdk|Gs|Vte|Nautilus|Gnome|Gedit|Ide|Gcal|Gtk4)[A-Z]\w*$")
 
 TEXT_LIMIT = 10_000
-CONCURRENCY = 64
 FILLS_AHEAD_LIMIT = 16  # extents and text are asked ahead of a read for at most this many nodes (`_fills_ahead`)
 
 
@@ -306,6 +308,7 @@ class AtspiTree:
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
         # and no event named them (see damage.py)
         self._fills: dict[tuple[str, str], tuple[tuple[int, int, int, int] | None, str | None]] = {}
+        self._transport: Transport | None = None  # the calls to apps, over their direct connections or the bus
 
     # --- connection -------------------------------------------------------------------------------------------
 
@@ -333,6 +336,7 @@ class AtspiTree:
         finally:
             session.disconnect()
         self.bus = await MessageBus(bus_address=reply.body[0]).connect()
+        self._transport = Transport(self.bus, self.call_timeout)
         self.bus.add_message_handler(self._on_message)
         for interface in EVENT_INTERFACES:  # object:, window:, focus: and document: events, cache changes
             await self._checked(
@@ -405,14 +409,22 @@ class AtspiTree:
     def close(self) -> None:
         if self.bus is not None:
             bus, self.bus = self.bus, None
+            transport, self._transport = self._transport, None
             try:
-                self.loop.run(self._disconnect(bus), timeout=2.0)
+                self.loop.run(self._disconnect(bus, transport), timeout=2.0)
             except Exception:  # the bus may already be gone with its desktop
                 pass
 
     @staticmethod
-    async def _disconnect(bus: MessageBus) -> None:
+    async def _disconnect(bus: MessageBus, transport: Transport | None) -> None:
+        if transport is not None:
+            transport.drop_peers()
         bus.disconnect()
+
+    @property
+    def calls(self) -> dict[str, int]:
+        """How many calls went to apps over their direct connections and over the bus (tests, benchmarks)."""
+        return dict(self._transport.counts) if self._transport is not None else {"peer": 0, "bus": 0}
 
     def forget(self) -> None:
         """Drop every memo of earlier reads: the next snapshot reads every node, extent and text again."""
@@ -439,6 +451,8 @@ class AtspiTree:
         names = [name for name, _ in reply.body[0]]
         if version == self._app_names_version:
             self._app_names = names
+        if self._transport is not None:
+            self._transport.drop_peers(keep=set(names))  # apps that exited: their sockets are closed here too
         return names
 
     def snapshot(self, windows: list[TopWindow], *, max_nodes: int = 2000) -> UITree:
@@ -497,16 +511,15 @@ class AtspiTree:
         names = await self._applications(cached=True)
         apps = []
         total, count, truncated = 0, 0, False
-        semaphore = asyncio.Semaphore(CONCURRENCY)
         last_fills, self._fills = self._fills, {}
         for bus_name in names:
             app = self._apps.get(bus_name) or await self._app_info(bus_name)
             changes = self._changes.pop(bus_name, None) or Changes()
             pixels = _PixelNews(app, changed, last_fills)
-            ahead = self._fills_ahead(app, changes, damaged, last_fills, semaphore)
+            ahead = self._fills_ahead(app, changes, damaged, last_fills)
             try:
                 budget = max_nodes - count
-                read = await self._read_app(app, changes, pixels, damaged, last_fills, semaphore, ahead, budget)
+                read = await self._read_app(app, changes, pixels, damaged, last_fills, ahead, budget)
                 flipped = await self._shown_by_moves(app, read, last_fills)
                 flipped |= await self._shown_by_scrolling(app, read, last_fills, changes)
                 if flipped:  # patch them in: every other node keeps what this read just found
@@ -514,7 +527,7 @@ class AtspiTree:
                     for key in fresh:
                         self._fills.pop(key, None)
                     read = await self._read_app(app, Changes(nodes=flipped), _PixelNews(app, None, fresh), [], fresh,
-                                                semaphore, {}, budget)
+                                                {}, budget)
             except BaseException:
                 for _, task in ahead.values():
                     task.cancel()
@@ -529,7 +542,7 @@ class AtspiTree:
 
     async def _read_app(
         self, app: AppInfo, changes: Changes, pixels: _PixelNews, damaged: list[Rect] | None,
-        last_fills: dict[tuple[str, str], tuple], semaphore: asyncio.Semaphore, ahead: dict, budget: int,
+        last_fills: dict[tuple[str, str], tuple], ahead: dict, budget: int,
     ) -> _AppRead:
         """One app's part of a snapshot."""
         bus_name = app.bus_name
@@ -547,10 +560,10 @@ class AtspiTree:
         await quirks.show_open_gtk2_menus(self._call, bus_name, app, roots)
         kept = _visible_preorder(roots, budget, app.shown)
         reusable = _reusable_fills(app, changes, damaged, last_fills, tiles, self.screen)
-        kept_fills = await asyncio.gather(*(self._fill(app, e[0], semaphore, reusable, ahead) for e in kept.order))
+        kept_fills = await self._fill_all(app, [e[0] for e in kept.order], reusable, ahead)
         if any(kept_fills) and _reports_moved(app, kept.order, last_fills):
             kept_nodes = [e[0] for e, was_kept in zip(kept.order, kept_fills) if was_kept]
-            await asyncio.gather(*(self._fill(app, node, semaphore, _nothing_kept) for node in kept_nodes))
+            await self._fill_all(app, kept_nodes, _nothing_kept)
         self._fills.update(((bus_name, e[0].path), (e[0].extents, e[0].text)) for e in kept.order)
         order = _drop_husks(_drop_offscreen(kept.order))
         return _AppRead(roots, order, kept.total + omitted, kept.truncated or omitted > 0, patched)
@@ -603,7 +616,7 @@ class AtspiTree:
 
     async def _shown_flipped(self, app: AppInfo, nodes: list[RawNode]) -> set[str]:
         """Paths of `nodes` whose shown states, asked again, differ from the ones they hold."""
-        reader = uncached.Reader(self._call, app.bus_name, app.toolkit, app.memo, CONCURRENCY)
+        reader = uncached.Reader(self._call, app.bus_name, app.toolkit, app.memo)
         replies = await asyncio.gather(*(reader.ask(node.path, ACCESSIBLE, "GetState") for node in nodes))
         return {
             node.path for node, reply in zip(nodes, replies)
@@ -618,8 +631,7 @@ class AtspiTree:
 
     def _fills_ahead(
         self, app: AppInfo, changes: Changes, damaged: list[Rect] | None, last_fills: dict[tuple[str, str], tuple],
-        semaphore: asyncio.Semaphore,
-    ) -> dict[str, tuple[tuple[bool, bool], asyncio.Task]]:
+    ) -> dict[str, tuple[tuple[bool, bool], asyncio.Future]]:
         """Extents and text asked for before the nodes are read, per path: the last read's nodes that cannot keep
         theirs (an event named them, or something was drawn over them) are asked at once, beside their states, a
         round trip less per read (a key typed in Terminal: ~0.4 ms of ~4.6, in medians of 40). Only for small
@@ -636,7 +648,7 @@ class AtspiTree:
         if len(stale) > FILLS_AHEAD_LIMIT:
             return {}
         return {
-            node.path: (asks, asyncio.ensure_future(self._ask_fill(app, node.path, asks, semaphore)))
+            node.path: (asks, self._ask_fill(app, node.path, asks))
             for node, asks in ((node, _fill_asks(node)) for node in stale)
         }
 
@@ -654,41 +666,27 @@ class AtspiTree:
         name = await self._call(bus_name, ROOT_PATH, "org.freedesktop.DBus.Properties", "Get", "ss", [ACCESSIBLE, "Name"])
         if name is not None and name.message_type != MessageType.ERROR:
             info.name = str(name.body[0].value)
-        pid = await self.bus.call(  # type: ignore[union-attr]
-            Message(
-                destination="org.freedesktop.DBus",
-                path="/org/freedesktop/DBus",
-                interface="org.freedesktop.DBus",
-                member="GetConnectionUnixProcessID",
-                signature="s",
-                body=[bus_name],
-            )
+        pid = await self._call(
+            "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+            "s", [bus_name],
         )
         if pid is not None and pid.message_type != MessageType.ERROR:
             info.pid = int(pid.body[0])
+        if info.toolkit.lower() != "qt":  # Qt offers no direct connection (and crashes on calls it does not expect)
+            peer = await open_peer(self.bus, bus_name, ROOT_PATH, self.call_timeout)  # type: ignore[arg-type]
+            if peer is not None and self._transport is not None:
+                self._transport.add_peer(bus_name, peer)
         self._apps[bus_name] = info
         return info
 
-    async def _call(
+    def _call(
         self, dest: str, path: str, interface: str, member: str, signature: str = "", body: list | None = None
-    ) -> Message | None:
-        assert self.bus is not None
-        try:
-            return await asyncio.wait_for(
-                self.bus.call(
-                    Message(
-                        destination=dest,
-                        path=path,
-                        interface=interface,
-                        member=member,
-                        signature=signature,
-                        body=body or [],
-                    )
-                ),
-                self.call_timeout,
-            )
-        except asyncio.TimeoutError:
-            raise BackendError(f"{interface}.{member} on {dest} timed out after {self.call_timeout} s") from None
+    ) -> asyncio.Future:
+        """One method call to an app (or the registry) as a future of its reply: over the app's direct connection
+        where it has one, else over the bus (transport.py). It fails with BackendError after `call_timeout`."""
+        if self._transport is None:
+            raise BackendError("the accessibility bus is not connected")
+        return self._transport.call(dest, path, interface, member, signature, body)
 
     async def _items(self, bus_name: str) -> dict[str, RawNode]:
         if bus_name in self._apps and self._apps[bus_name].caches_nothing:
@@ -829,7 +827,7 @@ class AtspiTree:
         what lies below a node shown (see `_reread_below_shown`). False when that is not enough: a shown node
         that neither read holds was named, a node died, a node was shown on LibreOffice, or a node's child
         count or (on LibreOffice) a node's visibility changed unannounced."""
-        reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo, CONCURRENCY)
+        reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo)
         added: set[str] = set()
         parents = changes.structure | {nodes[p].parent for p in changes.removed if p in nodes}
         if parents and not await self._relist(bus_name, nodes, parents, app, reader, added, news=changes):
@@ -950,7 +948,7 @@ class AtspiTree:
                         changed.append(kid)
                 elif app.shows_siblings_silently and not nodes[kid].states & app.shown:
                     ask.append(kid)
-        reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo, CONCURRENCY)
+        reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo)
         found = await asyncio.gather(*(reader.describe(k, nodes[k].parent, nodes[k].index, app.shown) for k in ask))
         for kid, fresh in zip(ask, found):
             if fresh is None:  # gone since
@@ -1067,41 +1065,54 @@ class AtspiTree:
         return True
 
     async def _fill(
-        self, app: AppInfo, node: RawNode, semaphore: asyncio.Semaphore, reusable: Callable[[RawNode], tuple | None],
-        ahead: dict[str, tuple[tuple[bool, bool], asyncio.Task]] | None = None,
+        self, app: AppInfo, node: RawNode, reusable: Callable[[RawNode], tuple | None],
+        ahead: dict[str, tuple[tuple[bool, bool], asyncio.Future]] | None = None,
     ) -> bool:
-        """Set the node's extents and text: kept from the last read where `reusable` allows (then True), else read."""
-        last = reusable(node)
-        if last is not None:
-            node.extents, node.text = last
-            self.fills["kept"] += 1
-            return True
-        self.fills["read"] += 1
-        asks = _fill_asks(node)
-        early = ahead.get(node.path) if ahead else None
-        if early is not None and early[0] == asks:
-            extents, text = await early[1]
-        else:
-            extents, text = await self._ask_fill(app, node.path, asks, semaphore)
-        if extents is not None and extents.message_type != MessageType.ERROR:
-            rect = tuple(extents.body[0])
-            node.extents = None if OFFSCREEN in rect[:2] else rect  # type: ignore[assignment]
-        if text is not None and text.message_type != MessageType.ERROR:
-            node.text = text.body[0][:TEXT_LIMIT]
-        return False
+        """`_fill_all` for one node."""
+        return (await self._fill_all(app, [node], reusable, ahead))[0]
 
-    async def _ask_fill(
-        self, app: AppInfo, path: str, asks: tuple[bool, bool], semaphore: asyncio.Semaphore
-    ) -> tuple[Message | None, Message | None]:
-        """The replies to GetExtents and GetText, as `asks` (`_fill_asks`) wants them, asked together."""
+    async def _fill_all(
+        self, app: AppInfo, nodes: list[RawNode], reusable: Callable[[RawNode], tuple | None],
+        ahead: dict[str, tuple[tuple[bool, bool], asyncio.Future]] | None = None,
+    ) -> list[bool]:
+        """Set each node's extents and text: kept from the last read where `reusable` allows (then True), else
+        read (with the answers asked ahead, where they asked the same). The calls go out together, as futures:
+        a coroutine per node would cost a task each."""
+        kept: list[bool] = []
+        asked: list[tuple[RawNode, asyncio.Future]] = []
+        for node in nodes:
+            last = reusable(node)
+            kept.append(last is not None)
+            if last is not None:
+                node.extents, node.text = last
+                continue
+            asks = _fill_asks(node)
+            early = ahead.get(node.path) if ahead else None
+            asked.append((node, early[1] if early is not None and early[0] == asks else
+                          self._ask_fill(app, node.path, asks)))
+        self.fills["kept"] += len(nodes) - len(asked)
+        self.fills["read"] += len(asked)
+        waiting = [future for _, future in asked if not future.done()]
+        if waiting:
+            await asyncio.gather(*waiting)
+        for node, future in asked:
+            extents, text = future.result()
+            if extents is not None and extents.message_type != MessageType.ERROR:
+                rect = tuple(extents.body[0])
+                node.extents = None if OFFSCREEN in rect[:2] else rect  # type: ignore[assignment]
+            if text is not None and text.message_type != MessageType.ERROR:
+                node.text = text.body[0][:TEXT_LIMIT]
+        return kept
+
+    def _ask_fill(self, app: AppInfo, path: str, asks: tuple[bool, bool]) -> asyncio.Future:
+        """The replies to GetExtents and GetText, as `asks` (`_fill_asks`) wants them (None where not), asked
+        together: a future of the pair."""
         extents, text = asks
-        async with semaphore:
-            return await asyncio.gather(
-                self._call(app.bus_name, path, "org.a11y.atspi.Component", "GetExtents", "u", [0])
-                if extents else _nothing(),
-                self._call(app.bus_name, path, "org.a11y.atspi.Text", "GetText", "ii", [0, app.text_end])
-                if text else _nothing(),
-            )
+        return asyncio.gather(
+            self._call(app.bus_name, path, "org.a11y.atspi.Component", "GetExtents", "u", [0]) if extents else _none(),
+            self._call(app.bus_name, path, "org.a11y.atspi.Text", "GetText", "ii", [0, app.text_end])
+            if text else _none(),
+        )
 
 
 def _fill_asks(node: RawNode) -> tuple[bool, bool]:
@@ -1112,8 +1123,11 @@ def _fill_asks(node: RawNode) -> tuple[bool, bool]:
     return node.has("Component"), wants_text
 
 
-async def _nothing() -> None:
-    return None
+def _none() -> asyncio.Future:
+    """A future already holding None: gathered with calls, it costs no task (a coroutine would)."""
+    future = asyncio.get_running_loop().create_future()
+    future.set_result(None)
+    return future
 
 
 def _nothing_kept(node: RawNode) -> None:

@@ -280,11 +280,8 @@ async def add_visible_cells(
     keep_rows = rows[: max(1, CELL_BUDGET // len(cols))]
     omitted = len(rows) * (last[1] + 1 - first[1]) - len(keep_rows) * len(cols)
     grid = [(r, c) for r in keep_rows for c in cols]
-    semaphore = asyncio.Semaphore(48)
-
-    async def ask(path: str, interface: str, member: str, signature: str = "", body: list | None = None):
-        async with semaphore:
-            return await call(bus_name, path, interface, member, signature, body or [])
+    def ask(path: str, interface: str, member: str, signature: str = "", body: list | None = None):
+        return call(bus_name, path, interface, member, signature, body or [])  # the transport bounds the calls
 
     view = ((x, y, w, h), first, last)
     old = keep.memo.get(table.path) if keep is not None else None

@@ -28,7 +28,7 @@ ACCESSIBLE = "org.a11y.atspi.Accessible"
 PROPERTIES = "org.freedesktop.DBus.Properties"
 NOT_WALKED = (1 << STATE_BITS["defunct"]) | (1 << STATE_BITS["manages-descendants"])
 
-Call = Callable[..., Awaitable["Message | None"]]
+Call = Callable[..., Awaitable["Message | None"]]  # AtspiTree._call: a future of the reply
 GETALL_CRASHES = frozenset({"qt"})  # Qt 5.15 segfaults on org.freedesktop.DBus.Properties.GetAll
 
 
@@ -55,18 +55,17 @@ def _walkable(states: int, shown: int, child_count: int, child_limit: int) -> bo
 
 
 class Reader:
-    """Pipelined property reads on one app, with bounded concurrency."""
+    """Pipelined property reads on one app (the transport bounds how many are in flight)."""
 
-    def __init__(self, call: Call, bus_name: str, toolkit: str, memo: dict | None, concurrency: int) -> None:
+    def __init__(self, call: Call, bus_name: str, toolkit: str, memo: dict | None) -> None:
         self.call = call
         self.bus_name = bus_name
-        self.semaphore = asyncio.Semaphore(concurrency)
         self.memo: dict[str, tuple[str, list[str]]] = {} if memo is None else memo
         self.batch = toolkit.lower() not in GETALL_CRASHES
 
-    async def ask(self, path: str, interface: str, member: str, signature: str = "", body: list | None = None):
-        async with self.semaphore:
-            return await self.call(self.bus_name, path, interface, member, signature, body or [])
+    def ask(self, path: str, interface: str, member: str, signature: str = "", body: list | None = None) -> Awaitable:
+        """The reply, as the call gives it: a future (no task of its own when gathered)."""
+        return self.call(self.bus_name, path, interface, member, signature, body or [])
 
     async def children(self, path: str) -> list[str]:
         reply = await self.ask(path, ACCESSIBLE, "GetChildren")
@@ -75,24 +74,35 @@ class Reader:
     async def properties(self, path: str, parent: bool = True) -> dict[str, object]:
         """Name, Description, ChildCount and (if `parent`, or free) Parent as a path, in one GetAll where that
         is safe; one Get per property otherwise, so a parent already known is not asked for."""
+        keys, asks = self._property_asks(path, parent)
+        return self._properties(keys, await asyncio.gather(*asks))
+
+    def _property_asks(self, path: str, parent: bool) -> tuple[tuple[str, ...], list[Awaitable]]:
         keys = ("Name", "Description", "ChildCount", "Parent") if parent else ("Name", "Description", "ChildCount")
         if self.batch:
-            reply = await self.ask(path, PROPERTIES, "GetAll", "s", [ACCESSIBLE])
-            props = reply.body[0] if _ok(reply) else {}  # type: ignore[union-attr]
+            return keys, [self.ask(path, PROPERTIES, "GetAll", "s", [ACCESSIBLE])]
+        return keys, [self.ask(path, PROPERTIES, "Get", "ss", [ACCESSIBLE, k]) for k in keys]
+
+    def _properties(self, keys: tuple[str, ...], replies: list) -> dict[str, object]:
+        if self.batch:
+            props = replies[0].body[0] if _ok(replies[0]) else {}
             values = {k: props[k].value for k in keys if k in props}
         else:
-            replies = await asyncio.gather(*(self.ask(path, PROPERTIES, "Get", "ss", [ACCESSIBLE, k]) for k in keys))
-            values = {k: r.body[0].value for k, r in zip(keys, replies) if _ok(r)}  # type: ignore[union-attr]
+            values = {k: r.body[0].value for k, r in zip(keys, replies) if _ok(r)}
         parent = values.get("Parent")
         values["Parent"] = parent[1] if isinstance(parent, (list, tuple)) and len(parent) == 2 else ""
         return values
 
-    async def static(self, path: str) -> tuple[str, list[str]] | None:
-        """(role, interfaces), asked once per object path."""
+    def _static_asks(self, path: str) -> list[Awaitable]:
+        """Role and interfaces never change for an object path: asked once per path."""
+        if path in self.memo:
+            return []
+        return [self.ask(path, ACCESSIBLE, "GetRole"), self.ask(path, ACCESSIBLE, "GetInterfaces")]
+
+    def _static(self, path: str, replies: list) -> tuple[str, list[str]] | None:
+        """(role, interfaces), from the memo or from the replies `_static_asks` asked for."""
         if path not in self.memo:
-            role, ifaces = await asyncio.gather(
-                self.ask(path, ACCESSIBLE, "GetRole"), self.ask(path, ACCESSIBLE, "GetInterfaces")
-            )
+            role, ifaces = replies
             if not _ok(role):
                 return None
             number = role.body[0]  # type: ignore[union-attr]
@@ -106,35 +116,35 @@ class Reader:
         """One node; with `parent`/`index` None they are asked for too (climbing from an orphan). With `shown`,
         a node whose states lack those bits gets no name, description or child count: nothing reads them.
         `likely_shown` (it showed at the last read, or it is the child of a shown node) asks for those together
-        with the states, a round trip less; they are dropped if it turns out hidden."""
+        with the states, a round trip less; they are dropped if it turns out hidden. Every call goes out at
+        once, as a future: gathered, they cost no task each."""
         # ChildCount, not GetChildren: listing a spreadsheet's children would build 2^31 objects
-        asks = [self.static(path), self.ask(path, ACCESSIBLE, "GetState")]
+        static = self._static_asks(path)
         early = shown is None or likely_shown
-        if early:
-            asks.append(self.properties(path, parent is None))
-        if index is None:
-            asks.append(self.ask(path, ACCESSIBLE, "GetIndexInParent"))
-        fixed, state, *more = await asyncio.gather(*asks)
+        keys, props = self._property_asks(path, parent is None) if early else ((), [])
+        where = [self.ask(path, ACCESSIBLE, "GetIndexInParent")] if index is None else []
+        replies = await asyncio.gather(*static, self.ask(path, ACCESSIBLE, "GetState"), *props, *where)
+        fixed = self._static(path, replies[: len(static)])
+        state = replies[len(static)]
         if fixed is None or not _ok(state):
             return None  # the object vanished between the listing and the questions
-        words = state.body[0]  # type: ignore[union-attr]
-        bits = state_bits(words)
-        props = more.pop(0) if early else None
+        bits = state_bits(state.body[0])  # type: ignore[union-attr]
+        values = self._properties(keys, replies[len(static) + 1 : len(static) + 1 + len(props)]) if early else None
         if shown is not None and not bits & shown:
-            props = {}
-        elif props is None:
-            props = await self.properties(path, parent is None)
+            values = {}
+        elif values is None:
+            values = await self.properties(path, parent is None)
         if index is None:
-            index = int(more[0].body[0]) if _ok(more[0]) else 0
+            index = int(replies[-1].body[0]) if _ok(replies[-1]) else 0
         return Found(
             path,
-            str(props.get("Parent", "")) if parent is None else parent,
+            str(values.get("Parent", "")) if parent is None else parent,
             index,
-            int(props.get("ChildCount", 0)),  # type: ignore[call-overload]
+            int(values.get("ChildCount", 0)),  # type: ignore[call-overload]
             fixed[1],
-            str(props.get("Name", "")),
+            str(values.get("Name", "")),
             fixed[0],
-            str(props.get("Description", "")),
+            str(values.get("Description", "")),
             bits,
         )
 
@@ -150,7 +160,6 @@ async def read_missing(
     child_limit: int,
     toolkit: str = "",
     memo: dict[str, tuple[str, list[str]]] | None = None,
-    concurrency: int = 48,
 ) -> list[Found]:
     """Every node below `parents` whose path is not in `known`, up to `budget` nodes, descending only into
     nodes whose states include a bit of `shown` (the toolkit's "on screen" states).
@@ -158,7 +167,7 @@ async def read_missing(
     `call(dest, path, interface, member, signature, body)` is the reader's D-Bus call with its timeout;
     `memo` (path -> role, interfaces) carries what never changes from one snapshot to the next.
     """
-    reader = Reader(call, bus_name, toolkit, memo, concurrency)
+    reader = Reader(call, bus_name, toolkit, memo)
     seen = set(known)
     out: list[Found] = []
 
@@ -195,14 +204,13 @@ async def read_ancestors(
     toolkit: str = "",
     memo: dict[str, tuple[str, list[str]]] | None = None,
     max_depth: int = 32,
-    concurrency: int = 48,
 ) -> list[Found]:
     """The uncached ancestors of cached nodes, climbing until a known path or one of `stop` (the app root).
 
     atk-bridge caches some widgets whose containers it never cached (LibreOffice's toolbar combo boxes and
     sidebar): without their ancestors they would float as extra top-level nodes, in no stable order.
     """
-    reader = Reader(call, bus_name, toolkit, memo, concurrency)
+    reader = Reader(call, bus_name, toolkit, memo)
     seen = set(known) | set(stop)
     out: list[Found] = []
     wave = sorted(p for p in orphans_parents if p not in seen)

@@ -116,7 +116,7 @@ def test_extents_and_text_are_asked_ahead_only_for_what_cannot_be_kept():
     typed = Changes(nodes={"/term"})
 
     async def read() -> tuple[dict, list]:
-        ahead = tree._fills_ahead(app, typed, [(0, 25, 722, 434)], last, asyncio.Semaphore(8))
+        ahead = tree._fills_ahead(app, typed, [(0, 25, 722, 434)], last)
         asked = list(replies.asked)  # nothing is sent before the loop runs the tasks
         await asyncio.gather(*(task for _, task in ahead.values()))
         return ahead, asked
@@ -126,7 +126,7 @@ def test_extents_and_text_are_asked_ahead_only_for_what_cannot_be_kept():
     assert sorted(replies.asked) == [("/bar", "GetExtents"), ("/term", "GetExtents"), ("/term", "GetText")]
 
     async def fill(node: RawNode, ahead: dict) -> None:
-        await tree._fill(app, node, asyncio.Semaphore(8), lambda n: None, ahead)
+        await tree._fill(app, node, lambda n: None, ahead)
 
     replies.asked.clear()
     ahead = {"/term": ahead["/term"]}
@@ -149,7 +149,7 @@ def test_extents_and_text_are_asked_ahead_only_for_what_cannot_be_kept():
 
 
 async def _ahead(tree: AtspiTree, app: AppInfo, changes: Changes, last: dict) -> dict:
-    return tree._fills_ahead(app, changes, [(0, 0, 1280, 800)], last, asyncio.Semaphore(8))
+    return tree._fills_ahead(app, changes, [(0, 0, 1280, 800)], last)
 
 
 def test_gecko_nodes_moved_are_asked_whether_they_still_show():
