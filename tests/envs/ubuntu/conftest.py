@@ -9,6 +9,7 @@ import pytest
 
 import autoplay_gym  # noqa: F401
 from autoplay_gym.core.env import AppEnv
+from tests.envs.ubuntu.apps.support import app_env
 
 
 @pytest.fixture(scope="module")
@@ -25,3 +26,10 @@ def texteditor() -> Iterator[AppEnv]:
     env.reset(seed=0)
     yield env
     env.close()
+
+
+@pytest.fixture(scope="module")
+def terminal() -> Iterator[AppEnv]:
+    """gnome-terminal, for one module's tests; each test resets it as it needs."""
+    with app_env("Terminal") as env:
+        yield env

@@ -9,21 +9,10 @@ import os
 import signal
 import socket
 
-import pytest
 from dbus_fast import MessageType
 
 from autoplay_gym.envs.ubuntu.atspi import ACCESSIBLE, AtspiTree
-from tests.envs.ubuntu.apps.support import app_env, assert_patched_reads_match_full_reads, step_ok, wait_until
-
-@pytest.fixture(scope="module")
-def terminal():
-    with app_env("Terminal") as env:
-        yield env
-
-
-def _screen(tree) -> str:
-    return "\n".join(e.text for e in tree if e.role == "terminal")
-
+from tests.envs.ubuntu.apps.support import assert_patched_reads_match_full_reads, step_ok, terminal_text, wait_until
 
 def _terminal_bus(env) -> tuple[AtspiTree, str]:
     """The accessibility tree reader and the bus name of the app that shows the terminal."""
@@ -39,7 +28,7 @@ def test_reads_use_the_direct_connection(terminal):
     assert tree._transport.has_peer(bus)
     before = tree.calls
     step_ok(terminal, {"type": "type", "text": "echo direct-$((6*7))\n"})
-    wait_until(terminal, lambda t: "direct-42" in _screen(t), "the echo output")
+    wait_until(terminal, lambda t: "direct-42" in terminal_text(t), "the echo output")
     after = tree.calls
     assert after["peer"] > before["peer"]
 
@@ -77,7 +66,7 @@ def test_a_broken_direct_connection_leaves_reads_exact(terminal):
     peer = tree._transport._peers[bus].bus
     tree.loop.run(lambda: _shut(peer._sock), 5)
     step_ok(terminal, {"type": "type", "text": "echo after-$((6*7))\n"})
-    wait_until(terminal, lambda t: "after-42" in _screen(t), "the echo output over the bus")
+    wait_until(terminal, lambda t: "after-42" in terminal_text(t), "the echo output over the bus")
     assert not tree._transport.has_peer(bus)
     patched = assert_patched_reads_match_full_reads(terminal, [{"type": "type", "text": "ls /\n"}])
     assert patched > 0

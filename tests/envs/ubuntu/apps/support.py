@@ -29,6 +29,11 @@ def app_env(name: str, **kwargs) -> Iterator[AppEnv]:
         env.close()
 
 
+def terminal_text(tree: UITree) -> str:
+    """What gnome-terminal's screen shows: the text of its terminal elements."""
+    return "\n".join(e.text for e in tree if e.role == "terminal")
+
+
 def named(tree: UITree) -> list[UIElement]:
     """Elements with a role and a non-empty accessible name."""
     return [e for e in tree if e.role and e.role != "unknown" and e.text.strip()]

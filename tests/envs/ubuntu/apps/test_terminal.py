@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.envs.ubuntu.apps.support import (
-    app_env,
     assert_frames_on_windows,
     assert_patched_reads_match_full_reads,
     find,
     named,
     step_ok,
     strict_check_env,
+    terminal_text,
     wait_until,
 )
-
-
-@pytest.fixture(scope="module")
-def terminal():
-    with app_env("Terminal") as env:
-        yield env
-
-
-def _screen(tree) -> str:
-    return "\n".join(e.text for e in tree if e.role == "terminal")
 
 
 def test_check_env(terminal):
@@ -32,21 +20,21 @@ def test_check_env(terminal):
 
 def test_echo_output_reads_back(terminal):
     terminal.reset(seed=0)
-    assert "$" in _screen(terminal.tree) or "#" in _screen(terminal.tree)  # the prompt
+    assert "$" in terminal_text(terminal.tree) or "#" in terminal_text(terminal.tree)  # the prompt
     assert_frames_on_windows(terminal)
     step_ok(terminal, {"type": "type", "text": "echo autoplay-$((6*7))\n"})
     # only the shell's output, not the typed command, contains the evaluated number
-    wait_until(terminal, lambda t: "autoplay-42" in _screen(t), "the echo output")
+    wait_until(terminal, lambda t: "autoplay-42" in terminal_text(t), "the echo output")
 
 
 def test_opens_in_the_seeded_folder(terminal):
     terminal.reset(options={"files": {"work/notes-for-agent.txt": "hello"}, "open": "work"})
     step_ok(terminal, {"type": "type", "text": "ls; pwd\n"})
-    tree = wait_until(terminal, lambda t: "notes-for-agent.txt" in _screen(t), "the seeded file in ls")
-    assert "/work" in _screen(tree)
+    tree = wait_until(terminal, lambda t: "notes-for-agent.txt" in terminal_text(t), "the seeded file in ls")
+    assert "/work" in terminal_text(tree)
 
 
-def test_open_menu_lists_named_items_on_screen(terminal):
+def test_open_menu_lists_named_items_onterminal_text(terminal):
     terminal.reset(seed=0)
     step_ok(terminal, {"type": "click", "element": find(terminal.tree, "menu", "Terminal").id})
     tree = wait_until(terminal, lambda t: any(e.role == "menu item" for e in t), "the open menu")
