@@ -98,24 +98,30 @@ class Screen:
 
     def _copy(self, last: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
         """A writable copy of `last`, in which the caller rewrites `boxes` (x0, y0, x1, y1)."""
-        out = self._recycled(last.shape, last)
+        out = self._recycled(last.shape, last, boxes)
         if out is None:
             out = last.copy()
         self._handed_out(out, last, boxes)
         return out
 
-    def _recycled(self, shape: tuple[int, ...], last: np.ndarray | None = None) -> np.ndarray | None:
-        """The buffer of the screenshot before the last, made equal to `last` (when given), if nobody holds it
-        any more (its reference count says so: a view or a snapshot kept anywhere counts). A new 1280x800 array
-        costs ~1.2 ms, most of it page faults on first touch; rewriting the boxes of the last update in one
-        already touched costs a few dozen microseconds."""
+    def _recycled(
+        self, shape: tuple[int, ...], last: np.ndarray | None = None,
+        rewritten: list[tuple[int, int, int, int]] = (),  # type: ignore[assignment]
+    ) -> np.ndarray | None:
+        """The buffer of the screenshot before the last, made equal to `last` (when given) except inside
+        `rewritten` (boxes the caller writes next), if nobody holds it any more (its reference count says so: a
+        view or a snapshot kept anywhere counts). A new 1280x800 array costs ~1.2 ms, most of it page faults on
+        first touch; rewriting the boxes of the last update in one already touched costs a few dozen
+        microseconds, and none where this update rewrites them anyway (a terminal redraws the same area for
+        every key: ~0.2 ms of 1.1 saved)."""
         spare, self._spare = self._spare, None
         if spare is None or spare.shape != shape or sys.getrefcount(spare) > 2:  # this name and the call's
             return None
         spare.flags.writeable = True  # ours again: it was handed out read-only
         if last is not None and last is self._made and self._stale is not None:
             for x0, y0, x1, y1 in self._stale:
-                spare[y0:y1, x0:x1] = last[y0:y1, x0:x1]
+                if not any(a <= x0 and b <= y0 and x1 <= c and y1 <= d for a, b, c, d in rewritten):
+                    spare[y0:y1, x0:x1] = last[y0:y1, x0:x1]
         elif last is not None:
             np.copyto(spare, last)
         return spare

@@ -93,7 +93,8 @@ def test_far_apart_drawings_are_patched_into_the_last_screenshot():
 
 def test_updates_reuse_only_the_buffers_nobody_holds():
     """Chained updates alternate between two buffers (no new array, no page faults) and each equals the screen,
-    also where the update before drew; a screenshot someone still holds is never written again."""
+    also where the update before drew (copied, or rewritten by this update); a screenshot someone still holds is
+    never written again."""
     desktop = Desktop((320, 240)).start()
     try:
         screen = Screen(desktop.display)
@@ -120,6 +121,14 @@ def test_updates_reuse_only_the_buffers_nobody_holds():
                 held, kept = last, last.copy()
         assert len(buffers) <= 3  # the first copy, then two buffers in turn (the held one left the rotation)
         assert (held == kept).all()
+        growing = [(100 - 10 * k, 100 - 10 * k, 30 + 20 * k, 30 + 20 * k) for k in range(4)]
+        shifting = [(163 + 3 * k, 60, 30, 30) for k in range(4)]  # each leaves a strip of the one before
+        for step, box in enumerate(growing + shifting):  # each rewrites the box the one before drew, or most of it
+            window.fill_rectangle(window.create_gc(foreground=0x202020 * (step + 1)), *box)
+            painter.sync()
+            last = screen.grab_update(last, [box])
+            last.flags.writeable = False
+            assert (last == screen.grab_frame()[..., 2::-1]).all(), f"box {box}"
         painter.close()
         screen.close()
     finally:
