@@ -43,7 +43,7 @@ from autoplay_gym.core.errors import BackendError
 from autoplay_gym.core.ui import Bounds, UIElement, UITree
 from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS, state_bits
 from autoplay_gym.envs.ubuntu.loop import LoopThread
-from autoplay_gym.envs.ubuntu.peer import open_peer
+from autoplay_gym.envs.ubuntu.peer import APPLICATION, connect_peer
 from autoplay_gym.envs.ubuntu.transport import Transport
 from autoplay_gym.envs.ubuntu import quirks, uncached
 from autoplay_gym.envs.ubuntu.changes import Changes
@@ -529,11 +529,11 @@ class AtspiTree:
                     read = await self._read_app(app, Changes(nodes=flipped), _PixelNews(app, None, fresh), [], fresh,
                                                 {}, budget)
             except BaseException:
-                for _, task in ahead.values():
-                    task.cancel()
+                for _, future in ahead.values():
+                    future.cancel()
                 raise
             finally:  # answers asked ahead for nodes the read dropped
-                await asyncio.gather(*(task for _, task in ahead.values()), return_exceptions=True)
+                await asyncio.gather(*(future for _, future in ahead.values()), return_exceptions=True)
             apps.append((app, read.roots, read.order))
             total += read.total
             count += len(read.order)
@@ -673,9 +673,11 @@ class AtspiTree:
         if pid is not None and pid.message_type != MessageType.ERROR:
             info.pid = int(pid.body[0])
         if info.toolkit.lower() != "qt":  # Qt offers no direct connection (and crashes on calls it does not expect)
-            peer = await open_peer(self.bus, bus_name, ROOT_PATH, self.call_timeout)  # type: ignore[arg-type]
-            if peer is not None and self._transport is not None:
-                self._transport.add_peer(bus_name, peer)
+            address = await self._call(bus_name, ROOT_PATH, APPLICATION, "GetApplicationBusAddress")
+            if address is not None and address.message_type != MessageType.ERROR and address.body:
+                peer = await connect_peer(str(address.body[0]), self.call_timeout)
+                if peer is not None and self._transport is not None:
+                    self._transport.add_peer(bus_name, peer)
         self._apps[bus_name] = info
         return info
 
@@ -1063,13 +1065,6 @@ class AtspiTree:
         strays = [(p, *cached[p]) for p in shown if p not in nodes and p in cached and app.keeps_unlisted]
         await self._read_new(bus_name, nodes, strays, app, reader, added)
         return True
-
-    async def _fill(
-        self, app: AppInfo, node: RawNode, reusable: Callable[[RawNode], tuple | None],
-        ahead: dict[str, tuple[tuple[bool, bool], asyncio.Future]] | None = None,
-    ) -> bool:
-        """`_fill_all` for one node."""
-        return (await self._fill_all(app, [node], reusable, ahead))[0]
 
     async def _fill_all(
         self, app: AppInfo, nodes: list[RawNode], reusable: Callable[[RawNode], tuple | None],

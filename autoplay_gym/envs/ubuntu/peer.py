@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
 
 _LOG = logging.getLogger(__name__)
@@ -55,19 +54,13 @@ def _consume(future: asyncio.Future) -> None:
         future.exception()
 
 
-async def open_peer(bus: MessageBus, bus_name: str, root: str, timeout: float) -> PeerBus | None:
-    """The app's direct connection, or None when it offers none or it cannot be made (then the bus serves)."""
+async def connect_peer(address: str, timeout: float) -> PeerBus | None:
+    """A direct connection to the `address` an app's GetApplicationBusAddress gave, or None when it is no unix
+    socket or cannot be connected (then the bus serves the app)."""
+    if not address.startswith("unix:"):
+        return None
     try:
-        reply = await asyncio.wait_for(
-            bus.call(Message(destination=bus_name, path=root, interface=APPLICATION, member="GetApplicationBusAddress")),
-            timeout,
-        )
-        if reply is None or reply.message_type == MessageType.ERROR or not reply.body:
-            return None
-        address = str(reply.body[0])
-        if not address.startswith("unix:"):
-            return None
         return await asyncio.wait_for(PeerBus(bus_address=address).connect(), timeout)
     except Exception as exc:  # noqa: BLE001 - any failure leaves the app on the bus, which always works
-        _LOG.debug("no direct connection to %s: %r", bus_name, exc)
+        _LOG.debug("no direct connection at %s: %r", address, exc)
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import Sequence
 
 import mss
 import numpy as np
@@ -106,7 +107,7 @@ class Screen:
 
     def _recycled(
         self, shape: tuple[int, ...], last: np.ndarray | None = None,
-        rewritten: list[tuple[int, int, int, int]] = (),  # type: ignore[assignment]
+        rewritten: Sequence[tuple[int, int, int, int]] = (),
     ) -> np.ndarray | None:
         """The buffer of the screenshot before the last, made equal to `last` (when given) except inside
         `rewritten` (boxes the caller writes next), if nobody holds it any more (its reference count says so: a

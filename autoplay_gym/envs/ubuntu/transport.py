@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import time
 from functools import partial
 from typing import Callable
@@ -113,7 +114,7 @@ class Transport:
         self.timeout = timeout
         self._bus = _Channel(bus, self._answered, self._bus_broken)
         self._peers: dict[str, _Channel] = {}
-        self._in_flight: dict[int, _Call] = {}  # by id(): every call not yet answered, for the deadline timer
+        self._in_flight: set[_Call] = set()  # every call not yet answered, for the deadline timer
         self._timer: asyncio.TimerHandle | None = None
         self.counts = {"peer": 0, "bus": 0}  # calls sent each way, for tests and benchmarks
 
@@ -125,7 +126,7 @@ class Transport:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         call = _Call(dest, path, interface, member, signature, body or [], future, time.monotonic() + self.timeout)
-        self._in_flight[id(call)] = call
+        self._in_flight.add(call)
         if self._timer is None:
             self._timer = loop.call_later(self._period, self._expire)
         peer = self._peers.get(dest)
@@ -149,17 +150,15 @@ class Transport:
         for name in [n for n in self._peers if keep is None or n not in keep]:
             channel = self._peers.pop(name)
             channel.fail_all(ConnectionError("the app exited"))
-            try:
+            with contextlib.suppress(Exception):  # the app's exit may have closed it already
                 channel.bus.disconnect()
-            except Exception:  # noqa: BLE001 - already closed by the app's exit
-                pass
 
     @property
     def _period(self) -> float:
         return min(0.5, self.timeout / 4)
 
     def _answered(self, call: _Call, reply: Message) -> None:
-        self._in_flight.pop(id(call), None)
+        self._in_flight.discard(call)
         if not call.future.done():  # done: it timed out, or its reader was cancelled
             call.future.set_result(reply)
 
@@ -168,10 +167,10 @@ class Transport:
             self.counts["bus"] += 1
             self._bus.send(call)  # the bus still reaches the app, or says why not
         else:
-            self._in_flight.pop(id(call), None)
+            self._in_flight.discard(call)
 
     def _bus_broken(self, call: _Call, error: BaseException) -> None:
-        self._in_flight.pop(id(call), None)
+        self._in_flight.discard(call)
         if not call.future.done():
             call.future.set_exception(BackendError(f"the accessibility bus failed: {error!r}"))
 
@@ -179,11 +178,11 @@ class Transport:
         """Fail the calls past their deadline, forget those answered elsewhere (a reader cancelled); run again
         while any call is in flight."""
         now = time.monotonic()
-        for key, call in list(self._in_flight.items()):
+        for call in list(self._in_flight):
             if call.future.done():
-                del self._in_flight[key]
+                self._in_flight.discard(call)
             elif call.deadline <= now:
-                del self._in_flight[key]
+                self._in_flight.discard(call)
                 if call.channel is not None:  # an app that never answers must not hold its slot for good
                     call.channel.release(call)
                 call.future.set_exception(

@@ -126,7 +126,7 @@ def test_extents_and_text_are_asked_ahead_only_for_what_cannot_be_kept():
     assert sorted(replies.asked) == [("/bar", "GetExtents"), ("/term", "GetExtents"), ("/term", "GetText")]
 
     async def fill(node: RawNode, ahead: dict) -> None:
-        await tree._fill(app, node, lambda n: None, ahead)
+        await tree._fill_all(app, [node], lambda n: None, ahead)
 
     replies.asked.clear()
     ahead = {"/term": ahead["/term"]}
