@@ -88,3 +88,4 @@ def test_vlc_profile_turns_the_privacy_question_off(tmp_path):
     profiles.prepare_vlc(tmp_path)
     text = (tmp_path / "config" / "vlc" / "vlcrc").read_text()
     assert "[qt]\nqt-privacy-ask=0\n" in text
+    assert "qt-bgcone=0\n" in text  # no cone fading in for a second whenever the video area shows

@@ -60,6 +60,24 @@ def test_seeded_wav_plays_and_stops(vlc):
     wait_until(vlc, lambda t: CLOCK.match(elapsed(t)) is None, "the clock to clear after Stop")
 
 
+def test_idle_video_area_has_no_fading_cone(vlc):
+    """The profile turns the background cone off: it fades in over a second each time the video area shows, so
+    the step that hides the playlist would wait out the fade. The area is plain black, after a launch and after
+    the playlist was shown and hidden again."""
+    vlc.reset(seed=0)
+    frame = next(e for e in vlc.tree if e.role == "frame" and e.text == "VLC media player").bounds
+    menu_bottom = max(e.bounds.y2 for e in vlc.tree if e.role == "menu item")
+    slider_top = min(e.bounds.y1 for e in vlc.tree if e.role == "label" and e.description == "Elapsed time")
+
+    def video_area_is_black(screenshot) -> bool:
+        return not screenshot[menu_bottom + 4 : slider_top - 4, frame.x1 + 4 : frame.x2 - 4].any()
+
+    assert video_area_is_black(vlc.render())
+    for _ in range(2):  # the playlist shows, then hides: the video area shows again
+        step_ok(vlc, {"type": "hotkey", "keys": ["ctrl", "l"]})
+    assert video_area_is_black(vlc.render())
+
+
 def test_media_menu_items_are_named(vlc):
     vlc.reset(seed=0)
     media_menu = next(e for e in vlc.tree if e.role == "menu item" and e.text == "Media")
