@@ -15,7 +15,7 @@ from autoplay_gym.core.actions import Action
 from autoplay_gym.core.env import AppEnv, Snapshot
 from autoplay_gym.core.errors import ActionError, AppNotRunning, BackendError
 from autoplay_gym.core.ui import UIElement, UITree
-from autoplay_gym.envs.ubuntu import processes
+from autoplay_gym.envs.ubuntu import processes, profiles
 from autoplay_gym.envs.ubuntu.apps import UbuntuApp, app_for
 from autoplay_gym.envs.ubuntu.atspi import AtspiTree
 from autoplay_gym.envs.ubuntu.damage import DamageWatch, Rect, with_covered_parts
@@ -112,6 +112,7 @@ class UbuntuBackend:
         self.home = self.desktop.new_profile()
         if self.app.prepare_profile is not None:
             self.app.prepare_profile(self.home)
+        profiles.carry_in(self.home, self.app.name, self.app.carried)
         argv = list(self.app.command)
         for rel, content in dict(options.pop("files", None) or {}).items():
             target = self._home_path(rel)
@@ -123,7 +124,9 @@ class UbuntuBackend:
         if options.get("open"):
             argv.extend(self.app.open_argv(self._home_path(str(options.pop("open")))))
         self._launch(argv)
-        return self._settled_snapshot(time.monotonic(), quiet=self._launch_quiet, cap=self.launch_timeout)
+        snapshot = self._settled_snapshot(time.monotonic(), quiet=self._launch_quiet, cap=self.launch_timeout)
+        profiles.carry_out(self.home, self.app.name, self.app.carried)  # no action yet: only the app wrote them
+        return snapshot
 
     def _home_path(self, rel: str) -> Path:
         assert self.home is not None

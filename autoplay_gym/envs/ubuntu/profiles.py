@@ -8,8 +8,14 @@ setting suppresses was seen on this machine with an empty profile.
 from __future__ import annotations
 
 import json
+import logging
+import os
+import shutil
 from pathlib import Path
+from typing import Iterable
 from xml.sax.saxutils import escape
+
+_LOG = logging.getLogger(__name__)
 
 # Where the desktop points XDG_CONFIG_HOME inside a HOME (session.Desktop.app_env); a test checks they agree.
 CONFIG_DIR = "config"
@@ -145,8 +151,55 @@ def prepare_vlc(home: Path) -> None:
 
 # "(restore-session no)" would also drop the default layout's toolbox and docks (they come from the session).
 GIMP_SETTINGS = ("(save-session-info no)", "(check-updates no)")
+# What GIMP learnt from querying every plug-in (paths as ${gimp_plug_in_dir}, with each file's mtime): carried.
+GIMP_PLUGINRC = f"{CONFIG_DIR}/GIMP/2.10/pluginrc"
 
 
 def prepare_gimp(home: Path) -> None:
     """No update check over the network, no session written back (single-window mode is Debian's default)."""
     _write(_config(home) / "GIMP" / "2.10" / "gimprc", "\n".join(GIMP_SETTINGS) + "\n")
+
+
+def carried_store(app_name: str) -> Path:
+    """Where an app's carried files (`UbuntuApp.carried`) are kept between episodes: the user's cache folder."""
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(root) / "autoplay_gym" / "carried" / app_name
+
+
+def carry_in(home: Path, app_name: str, paths: Iterable[str]) -> None:
+    """Seed a new HOME with the carried files kept so far (before the launch). One that cannot be copied is left
+    out: the app then builds it again, as on its first start."""
+    store = carried_store(app_name)
+    for rel in paths:
+        source, target = store / rel, home / rel
+        try:
+            if source.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
+        except OSError as exc:
+            _LOG.warning("could not seed %s for %s: %s", rel, app_name, exc)
+
+
+def carry_out(home: Path, app_name: str, paths: Iterable[str]) -> None:
+    """Keep the carried files the app wrote at its launch, once it settled and before any action: only the app
+    wrote them then. A copy that differs from the kept one replaces it whole (another GIMP installed), by rename,
+    so envs running side by side never read half a file. Failing to keep one costs only time: it is logged."""
+    store = carried_store(app_name)
+    for rel in paths:
+        try:
+            data = (home / rel).read_bytes()
+        except OSError:
+            continue
+        kept = store / rel
+        try:
+            if kept.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        partial = kept.with_name(f".{kept.name}.{os.getpid()}.partial")
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(data)
+            os.replace(partial, kept)
+        except OSError as exc:
+            _LOG.warning("could not keep %s for later %s episodes: %s", rel, app_name, exc)

@@ -89,3 +89,35 @@ def test_vlc_profile_turns_the_privacy_question_off(tmp_path):
     text = (tmp_path / "config" / "vlc" / "vlcrc").read_text()
     assert "[qt]\nqt-privacy-ask=0\n" in text
     assert "qt-bgcone=0\n" in text  # no cone fading in for a second whenever the video area shows
+
+
+def test_carried_files_are_kept_seeded_and_replaced_whole(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first, second, third = tmp_path / "home1", tmp_path / "home2", tmp_path / "home3"
+    rel = "config/App/list"
+    profiles.carry_in(first, "App", [rel])  # nothing kept yet: nothing seeded
+    assert not (first / rel).exists()
+    (first / rel).parent.mkdir(parents=True)
+    (first / rel).write_bytes(b"v1")
+    profiles.carry_out(first, "App", [rel, "config/App/never-written"])
+    assert (profiles.carried_store("App") / rel).read_bytes() == b"v1"
+    profiles.carry_in(second, "App", [rel])
+    assert (second / rel).read_bytes() == b"v1"
+    (second / rel).write_bytes(b"v2, another version installed")
+    profiles.carry_out(second, "App", [rel])
+    profiles.carry_in(third, "App", [rel])
+    assert (third / rel).read_bytes() == b"v2, another version installed"
+    assert [p.name for p in (profiles.carried_store("App") / rel).parent.iterdir()] == ["list"]  # no partial left
+    assert not (profiles.carried_store("Other") / rel).exists()  # kept per app
+
+
+def test_a_carried_file_that_cannot_be_kept_costs_only_a_warning(tmp_path, monkeypatch, caplog):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the store's folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "list").write_bytes(b"v1")
+    profiles.carry_out(home, "App", ["config/list"])
+    profiles.carry_in(tmp_path / "home2", "App", ["config/list"])
+    assert "could not keep config/list" in caplog.text
