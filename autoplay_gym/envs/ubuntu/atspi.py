@@ -560,10 +560,16 @@ class AtspiTree:
         await quirks.show_open_gtk2_menus(self._call, bus_name, app, roots)
         kept = _visible_preorder(roots, budget, app.shown)
         reusable = _reusable_fills(app, changes, damaged, last_fills, tiles, self.screen)
-        kept_fills = await self._fill_all(app, [e[0] for e in kept.order], reusable, ahead)
-        if any(kept_fills) and _reports_moved(app, kept.order, last_fills):
-            kept_nodes = [e[0] for e, was_kept in zip(kept.order, kept_fills) if was_kept]
-            await self._fill_all(app, kept_nodes, _nothing_kept)
+        await self._fill_all(app, [e[0] for e in kept.order], reusable, ahead)
+        if _reports_moved(app, kept.order, last_fills):
+            # The app changed its frame of reference while or since the last read: the extents kept from it, and
+            # the sheet's cells, read before the root pane's (a Calc launch's first click: LibreOffice corrects
+            # its reports while this read asks), hold the old one. Both are read again, after the change.
+            omitted = await quirks.expand_managed(
+                self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT, afresh, keep
+            )
+            kept = _visible_preorder(roots, budget, app.shown)
+            await self._fill_all(app, [e[0] for e in kept.order], _nothing_kept)
         self._fills.update(((bus_name, e[0].path), (e[0].extents, e[0].text)) for e in kept.order)
         order = _drop_husks(_drop_offscreen(kept.order))
         return _AppRead(roots, order, kept.total + omitted, kept.truncated or omitted > 0, patched)
@@ -1069,15 +1075,13 @@ class AtspiTree:
     async def _fill_all(
         self, app: AppInfo, nodes: list[RawNode], reusable: Callable[[RawNode], tuple | None],
         ahead: dict[str, tuple[tuple[bool, bool], asyncio.Future]] | None = None,
-    ) -> list[bool]:
-        """Set each node's extents and text: kept from the last read where `reusable` allows (then True), else
-        read (with the answers asked ahead, where they asked the same). The calls go out together, as futures:
-        a coroutine per node would cost a task each."""
-        kept: list[bool] = []
+    ) -> None:
+        """Set each node's extents and text: kept from the last read where `reusable` allows, else read (with
+        the answers asked ahead, where they asked the same). The calls go out together, as futures: a coroutine
+        per node would cost a task each."""
         asked: list[tuple[RawNode, asyncio.Future]] = []
         for node in nodes:
             last = reusable(node)
-            kept.append(last is not None)
             if last is not None:
                 node.extents, node.text = last
                 continue
@@ -1097,7 +1101,6 @@ class AtspiTree:
                 node.extents = None if OFFSCREEN in rect[:2] else rect  # type: ignore[assignment]
             if text is not None and text.message_type != MessageType.ERROR:
                 node.text = text.body[0][:TEXT_LIMIT]
-        return kept
 
     def _ask_fill(self, app: AppInfo, path: str, asks: tuple[bool, bool]) -> asyncio.Future:
         """The replies to GetExtents and GetText, as `asks` (`_fill_asks`) wants them (None where not), asked
