@@ -3,8 +3,9 @@
 - LibreOffice (gtk3 VCL plugin): VCL's own widgets report their extents as if the native menu bar were not
   there, so everything inside the root pane except the menu bar sits one menu-bar height (~25 px) too high.
   The missing height is the gap between the root pane's bottom and its X window's bottom. Some steps after a
-  launch (in Writer, the first click on Bold) it corrects every report at once, with no pixel moving: a read
-  whose root pane moved reads every extent again (atspi._reports_moved).
+  launch (in Writer, the first click on Bold; in Calc, the first click on the sheet) it corrects every report
+  at once, with no pixel moving, often while a read is asking: a read whose root pane moved reads every extent
+  and the sheet's cells again (atspi._reports_moved).
 - Spreadsheets: Calc's sheet is a table of 2^20 x 2^14 cells with MANAGES_DESCENDANTS; listing its children
   would make LibreOffice build them all. The visible range comes from the cells under the table's corners
   (`GetAccessibleAtPoint`, named by address), the cells from `Table.GetAccessibleAt`, up to a budget; their
