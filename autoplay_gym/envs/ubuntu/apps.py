@@ -224,7 +224,7 @@ UBUNTU_APPS: dict[str, UbuntuApp] = {
                 "started, so the toolbox, tool options and docks are read node by node (uncached.py). Tool "
                 "buttons are nameless toggle buttons whose tooltip sits on the parent panel's description. "
                 "A fresh profile makes GIMP query all its plug-ins at start (a reset: ~3.9 s); the list it "
-                "writes (pluginrc) is kept from the first launch and seeded into later profiles (~3.0 s). GIMP "
+                "writes (pluginrc) is kept from the first launch and seeded into later profiles (~2.6-3.0 s). GIMP "
                 "checks each entry against the plug-in's file and queries again what changed."
             ),
         ),

@@ -2,11 +2,13 @@
 
 Each `prepare_*` function writes into a fresh HOME (see `session.Desktop.new_profile`) before the app starts.
 They only write settings files the apps themselves read at start-up; nothing is patched or stubbed. What each
-setting suppresses was seen on this machine with an empty profile.
+setting suppresses was seen on this machine with an empty profile. The only files carried from one episode to
+the next (`carry_in`, `carry_out`) are ones an app writes at start-up about what is installed (GIMP's plug-ins).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -186,20 +188,23 @@ def carry_out(home: Path, app_name: str, paths: Iterable[str]) -> None:
     so envs running side by side never read half a file. Failing to keep one costs only time: it is logged."""
     store = carried_store(app_name)
     for rel in paths:
-        try:
-            data = (home / rel).read_bytes()
-        except OSError:
-            continue
-        kept = store / rel
-        try:
-            if kept.read_bytes() == data:
-                continue
-        except OSError:
-            pass
+        data, kept = _contents(home / rel), store / rel
+        if data is None or _contents(kept) == data:
+            continue  # not written (yet), or kept already
         partial = kept.with_name(f".{kept.name}.{os.getpid()}.partial")
         try:
             kept.parent.mkdir(parents=True, exist_ok=True)
             partial.write_bytes(data)
             os.replace(partial, kept)
         except OSError as exc:
+            with contextlib.suppress(OSError):  # nothing half-written left behind, where there is a folder
+                partial.unlink()
             _LOG.warning("could not keep %s for later %s episodes: %s", rel, app_name, exc)
+
+
+def _contents(path: Path) -> bytes | None:
+    """A file's bytes, or None where there is no readable file."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
