@@ -34,6 +34,7 @@ import concurrent.futures
 import re
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, NamedTuple
 
 from dbus_fast import Message, MessageType, Variant
@@ -553,9 +554,10 @@ class AtspiTree:
         keep = quirks.CellKeep(
             self._cells.setdefault(bus_name, {}), _unchanged(app, tiles, self.screen), changes.nodes
         )
-        omitted = await quirks.expand_managed(
-            self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT, afresh, keep
+        expand_managed = partial(
+            quirks.expand_managed, self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT, afresh, keep
         )
+        omitted = await expand_managed()
         await quirks.find_gtk_islands(self._call, bus_name, app, roots)
         await quirks.show_open_gtk2_menus(self._call, bus_name, app, roots)
         kept = _visible_preorder(roots, budget, app.shown)
@@ -565,9 +567,7 @@ class AtspiTree:
             # The app changed its frame of reference while or since the last read: the extents kept from it, and
             # the sheet's cells, read before the root pane's (a Calc launch's first click: LibreOffice corrects
             # its reports while this read asks), hold the old one. Both are read again, after the change.
-            omitted = await quirks.expand_managed(
-                self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT, afresh, keep
-            )
+            omitted = await expand_managed()
             kept = _visible_preorder(roots, budget, app.shown)
             await self._fill_all(app, [e[0] for e in kept.order], _nothing_kept)
         self._fills.update(((bus_name, e[0].path), (e[0].extents, e[0].text)) for e in kept.order)
