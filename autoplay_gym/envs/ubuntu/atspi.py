@@ -306,6 +306,7 @@ class AtspiTree:
         self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
         self.fills = {"kept": 0, "read": 0}  # nodes whose extents and text were kept from the last read, or read
         self.silent_states = {"kept": 0, "asked": 0}  # LibreOffice's unannounced states: kept (no pixel changed), asked
+        self.walked_ahead = {"taken": 0, "unused": 0}  # answers asked ahead of Qt's walks (`_walk_ahead`)
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
         # and no event named them (see damage.py)
         self._fills: dict[tuple[str, str], tuple[tuple[int, int, int, int] | None, str | None]] = {}
@@ -517,10 +518,11 @@ class AtspiTree:
             app = self._apps.get(bus_name) or await self._app_info(bus_name)
             changes = self._changes.pop(bus_name, None) or Changes()
             pixels = _PixelNews(app, changed, last_fills)
+            asked = self._walk_ahead(app, changes, drawn=damaged is None or bool(damaged))
             ahead = self._fills_ahead(app, changes, damaged, last_fills)
             try:
                 budget = max_nodes - count
-                read = await self._read_app(app, changes, pixels, damaged, last_fills, ahead, budget)
+                read = await self._read_app(app, changes, pixels, damaged, last_fills, ahead, budget, asked)
                 flipped = await self._shown_by_moves(app, read, last_fills)
                 flipped |= await self._shown_by_scrolling(app, read, last_fills, changes)
                 if flipped:  # patch them in: every other node keeps what this read just found
@@ -535,6 +537,9 @@ class AtspiTree:
                 raise
             finally:  # answers asked ahead for nodes the read dropped
                 await asyncio.gather(*(future for _, future in ahead.values()), return_exceptions=True)
+                if asked is not None:
+                    self.walked_ahead["unused"] += await asked.close()
+                    self.walked_ahead["taken"] += asked.taken
             apps.append((app, read.roots, read.order))
             total += read.total
             count += len(read.order)
@@ -544,10 +549,12 @@ class AtspiTree:
     async def _read_app(
         self, app: AppInfo, changes: Changes, pixels: _PixelNews, damaged: list[Rect] | None,
         last_fills: dict[tuple[str, str], tuple], ahead: dict, budget: int,
+        asked: uncached.AskedAhead | None = None,
     ) -> _AppRead:
         """One app's part of a snapshot."""
         bus_name = app.bus_name
-        roots, patched = await self._nodes(bus_name, changes, pixels, drawn=damaged is None or bool(damaged))
+        drawn = damaged is None or bool(damaged)
+        roots, patched = await self._nodes(bus_name, changes, pixels, drawn, asked)
         tiles = await pixels.tiles()
         # children of nodes that manage their descendants (Calc's 2^34 cells) that were left out
         afresh = self._read_afresh.setdefault(bus_name, set())
@@ -635,6 +642,18 @@ class AtspiTree:
         memo = self._nodes_memo.get(app.bus_name) or []
         return [row[0] for row in memo if row[1] == node.parent and row[0] != node.path]
 
+    def _walk_ahead(self, app: AppInfo, changes: Changes, drawn: bool) -> uncached.AskedAhead | None:
+        """The calls of the walk that reads an app with no cache (Qt) in full, asked at once as if its tree were
+        as the last read found it (`uncached.AskedAhead`): ~18 round trips behind VLC's main loop become about
+        one for the nodes it still has, plus the walk of those it did not. None where no full walk follows."""
+        memo = self._nodes_memo.get(app.bus_name)
+        if not (app.caches_nothing and memo) or _patchable(app, changes, drawn):
+            return None
+        asked = uncached.AskedAhead(self._call, app.bus_name)
+        asked.walk(memo, [ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=app.toolkit,
+                   memo=app.memo)
+        return asked
+
     def _fills_ahead(
         self, app: AppInfo, changes: Changes, damaged: list[Rect] | None, last_fills: dict[tuple[str, str], tuple],
     ) -> dict[str, tuple[tuple[bool, bool], asyncio.Future]]:
@@ -644,14 +663,16 @@ class AtspiTree:
         changes that leave the same nodes shown: the app answers these calls before the read's own, and after a
         pane was shown or hidden (F9 in evince) they delay the read more than they save (~0.6 ms), and go
         unused where the pane went. Not where the keeping waits for the main thread's pixel comparison
-        (LibreOffice), nor on GTK4, whose reads are never kept."""
+        (LibreOffice), nor on GTK4, whose reads are never kept. On an app read by walking alone (Qt), always:
+        its walk's calls go out at once too (`uncached.AskedAhead`), and these answers come in meanwhile."""
         memo = self._nodes_memo.get(app.bus_name)
-        if memo is None or app.compare_pixels or app.window_relative or changes.reshaped:
+        walked = app.caches_nothing
+        if memo is None or app.compare_pixels or app.window_relative or (changes.reshaped and not walked):
             return {}
         reusable = _reusable_fills(app, changes, damaged, last_fills, None, self.screen)
         shown = {path for bus, path in last_fills if bus == app.bus_name}
         stale = [node for node in (RawNode(*row) for row in memo if row[0] in shown) if reusable(node) is None]
-        if len(stale) > FILLS_AHEAD_LIMIT:
+        if len(stale) > FILLS_AHEAD_LIMIT and not walked:
             return {}
         return {
             node.path: (asks, self._ask_fill(app, node.path, asks))
@@ -710,21 +731,17 @@ class AtspiTree:
         return nodes
 
     async def _nodes(
-        self, bus_name: str, changes: Changes, pixels: _PixelNews | None = None, drawn: bool = True
+        self, bus_name: str, changes: Changes, pixels: _PixelNews | None = None, drawn: bool = True,
+        asked: uncached.AskedAhead | None = None,
     ) -> tuple[list[RawNode], bool]:
         """The app's top-level nodes with children linked: the last read updated with what the app announced
         since, or a full read (cache, plus a walk where the cache is incomplete); and whether it was the former.
-        `drawn`: whether anything was drawn on the screen since the last read (or that is unknown)."""
+        `drawn`: whether anything was drawn on the screen since the last read (or that is unknown); `asked`:
+        the full read's walk, asked ahead (`_walk_ahead`)."""
         memo = self._nodes_memo.get(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
-        # Toolkits that do not announce their changes make some without any event at all (Chromium shows its
-        # bookmarks bar, GTK2 focuses a menu bar item): their last read holds only while nothing is drawn.
-        silent = not (app.announces_changes or app.rereads_shown)
-        unchanged = not changes and not (silent and drawn)
-        patchable = unchanged or (app.announces_changes and not changes.too_many) or app.rereads_shown
-        patchable = patchable and not changes.full
         nodes: dict[str, RawNode] | None = None
-        if memo is not None and patchable:
+        if memo is not None and _patchable(app, changes, drawn):
             nodes = {row[0]: RawNode(*row) for row in memo}
             if changes and not await self._apply_changes(bus_name, nodes, changes, app, pixels):
                 nodes = None
@@ -732,7 +749,7 @@ class AtspiTree:
                 self.reads["patched" if changes else "reused"] += 1
         patched = nodes is not None
         if nodes is None:
-            nodes = await self._read_nodes(bus_name)
+            nodes = await self._read_nodes(bus_name, asked)
             self.reads["full"] += 1
         if not app.window_relative:  # GTK4 realises nodes lazily and silently: never reuse its reads
             self._nodes_memo[bus_name] = [
@@ -750,14 +767,14 @@ class AtspiTree:
         roots.sort(key=_sibling_order)
         return roots, patched
 
-    async def _read_nodes(self, bus_name: str) -> dict[str, RawNode]:
-        """Every node of the app: its cache, plus what the cache lacks."""
+    async def _read_nodes(self, bus_name: str, asked: uncached.AskedAhead | None = None) -> dict[str, RawNode]:
+        """Every node of the app: its cache, plus what the cache lacks (walked through `asked`, when given)."""
         nodes = await self._items(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
         if not app.window_relative:  # every toolkit but GTK4 leaves gaps that walking does not fill
             if not app.keeps_unlisted:
                 await self._drop_unlisted(bus_name, nodes)
-            await self._read_uncached(bus_name, nodes, app)
+            await self._read_uncached(bus_name, nodes, app, asked)
             return nodes
         for _ in range(64):  # GTK4: each round realises one more level of lazily cached nodes
             missing = _incomplete(nodes, app.shown)
@@ -802,9 +819,12 @@ class AtspiTree:
                 if kid != parent and kid not in listed:
                     _drop_subtree(nodes, below, kid)
 
-    async def _read_uncached(self, bus_name: str, nodes: dict[str, RawNode], app: AppInfo) -> None:
+    async def _read_uncached(
+        self, bus_name: str, nodes: dict[str, RawNode], app: AppInfo, call: uncached.Call | None = None
+    ) -> None:
         """Add what atk-bridge (GTK2/3, LibreOffice, Gecko, Chromium) or Qt left out of the cache, in place:
-        first the missing containers of cached nodes, then the children of incomplete showing nodes."""
+        first the missing containers of cached nodes, then the children of incomplete showing nodes (through
+        `call`, when given: answers asked ahead)."""
         orphaned = {n.parent for n in nodes.values() if n.parent not in nodes and n.states & app.shown}
         orphaned -= {ROOT_PATH, NULL_PATH, ""}
         if orphaned:
@@ -815,12 +835,15 @@ class AtspiTree:
             nodes.update((f.path, RawNode(*f)) for f in found)
         missing = _incomplete(nodes, app.shown)
         if missing:
-            await self._read_below(bus_name, nodes, missing, app)
+            await self._read_below(bus_name, nodes, missing, app, call)
 
-    async def _read_below(self, bus_name: str, nodes: dict[str, RawNode], parents: list[str], app: AppInfo) -> set[str]:
+    async def _read_below(
+        self, bus_name: str, nodes: dict[str, RawNode], parents: list[str], app: AppInfo,
+        call: uncached.Call | None = None,
+    ) -> set[str]:
         """Read the shown nodes below `parents` that `nodes` lacks into it; returns their paths."""
         found = await uncached.read_missing(
-            self._call, bus_name, set(nodes), parents, shown=app.shown, budget=UNCACHED_BUDGET,
+            call or self._call, bus_name, set(nodes), parents, shown=app.shown, budget=UNCACHED_BUDGET,
             child_limit=WALK_CHILD_LIMIT, toolkit=app.toolkit, memo=app.memo,
         )
         nodes.update((f.path, RawNode(*f)) for f in found)
@@ -1111,6 +1134,16 @@ class AtspiTree:
             self._call(app.bus_name, path, "org.a11y.atspi.Text", "GetText", "ii", [0, app.text_end])
             if text else _none(),
         )
+
+
+def _patchable(app: AppInfo, changes: Changes, drawn: bool) -> bool:
+    """Whether the app's last read, patched with what it announced since, is as good as a full read."""
+    # Toolkits that do not announce their changes make some without any event at all (Chromium shows its
+    # bookmarks bar, GTK2 focuses a menu bar item): their last read holds only while nothing is drawn.
+    silent = not (app.announces_changes or app.rereads_shown)
+    unchanged = not changes and not (silent and drawn)
+    patchable = unchanged or (app.announces_changes and not changes.too_many) or app.rereads_shown
+    return patchable and not changes.full
 
 
 def _fill_asks(node: RawNode) -> tuple[bool, bool]:

@@ -85,3 +85,21 @@ def test_media_menu_items_are_named(vlc):
     tree = wait_until(vlc, lambda t: any(e.text.startswith("Open File") for e in t), "the Media menu")
     assert len(named(tree)) >= 15
     step_ok(vlc, {"type": "back"})
+
+
+def test_reads_asked_ahead_match_reads_from_nothing(vlc):
+    """Qt's tree is walked in full after every drawing, with the walk's calls asked at once from the last read
+    (atspi._walk_ahead). With the playlist shown (nodes the last read lacked) and hidden again (nodes it had that
+    went), each step's observation is what a read from nothing finds, and the walks took their answers from
+    those asked ahead."""
+    vlc.reset(seed=0)
+    backend = vlc.backend
+    before = dict(backend._atspi.walked_ahead)
+    sizes = [len(vlc.tree)]
+    for _ in ("shown", "hidden"):
+        step_ok(vlc, {"type": "hotkey", "keys": ["ctrl", "l"]})
+        sizes.append(len(vlc.tree))
+        assert list(vlc.tree) == list(backend.observe(fresh=True).tree)
+    assert sizes[1] > sizes[0] + 10 and sizes[2] == sizes[0], sizes  # the playlist's nodes came, then went
+    taken = backend._atspi.walked_ahead["taken"] - before["taken"]
+    assert taken >= 100, backend._atspi.walked_ahead
