@@ -40,7 +40,10 @@ def build_executor(spec: dict[str, Any], task: dict[str, Any]) -> Any:
         return LLMExecutor(llm_client(spec))
     from autoplay_gym.agents.replay import ReplayExecutor
 
-    return ReplayExecutor(task.get("witness") or [])
+    # With the recorded descriptors, each stored id is looked up again on the screen it acts on: GTK4 realises
+    # list rows late (TextEditor's Preferences), and a stored id then names the row above the recorded check box.
+    targets = (task.get("metadata") or {}).get("witness_targets")
+    return ReplayExecutor(task.get("witness") or [], targets)
 
 
 def token_use(agent: Any) -> dict[str, int]:
