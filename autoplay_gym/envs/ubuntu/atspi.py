@@ -98,6 +98,7 @@ _CLASS_NAME = re.compile(r"^(Gtk|Adw|Gd|Gdk|Gs|Vte|Nautilus|Gnome|Gedit|Ide|Gcal
 
 TEXT_LIMIT = 10_000
 FILLS_AHEAD_LIMIT = 16  # extents and text are asked ahead of a read for at most this many nodes (`_fills_ahead`)
+FULL_READ_FILLS_AHEAD_LIMIT = 64  # ... and of a full read of a toolkit that does not announce its changes
 
 
 def _bit(name: str) -> int:
@@ -303,10 +304,11 @@ class AtspiTree:
         self._nodes_memo: dict[str, list[tuple]] = {}
         self._read_afresh: dict[str, set[str]] = {}  # per app: paths below managing nodes, read every snapshot
         self._cells: dict[str, dict[str, dict]] = {}  # per app: the visible cells of its tables (quirks.CellKeep)
+        self._walked: dict[str, set[str]] = {}  # per app: the paths its last full read found by walking, not cached
         self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
         self.fills = {"kept": 0, "read": 0}  # nodes whose extents and text were kept from the last read, or read
         self.silent_states = {"kept": 0, "asked": 0}  # LibreOffice's unannounced states: kept (no pixel changed), asked
-        self.walked_ahead = {"taken": 0, "unused": 0}  # answers asked ahead of Qt's walks (`_walk_ahead`)
+        self.walked_ahead = {"taken": 0, "unused": 0}  # answers asked ahead of full reads (`_walk_ahead`)
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
         # and no event named them (see damage.py)
         self._fills: dict[tuple[str, str], tuple[tuple[int, int, int, int] | None, str | None]] = {}
@@ -433,6 +435,7 @@ class AtspiTree:
         self._nodes_memo.clear()
         self._read_afresh.clear()
         self._cells.clear()
+        self._walked.clear()
         self._fills.clear()
         self._app_names = None
 
@@ -643,15 +646,19 @@ class AtspiTree:
         return [row[0] for row in memo if row[1] == node.parent and row[0] != node.path]
 
     def _walk_ahead(self, app: AppInfo, changes: Changes, drawn: bool) -> uncached.AskedAhead | None:
-        """The calls of the walk that reads an app with no cache (Qt) in full, asked at once as if its tree were
-        as the last read found it (`uncached.AskedAhead`): ~18 round trips behind VLC's main loop become about
-        one for the nodes it still has, plus the walk of those it did not. None where no full walk follows."""
+        """The calls of the full read that follows every drawing on a toolkit that does not announce its changes
+        (Qt, Chromium, GTK2), asked ahead: its `GetItems` at once (the app answers in order, and the rest waits
+        for it), and, once the read knows where its walk starts, the walk of what the last full read found
+        outside the cache below there (all of Qt's tree), as if it were still there (`uncached.AskedAhead`). The
+        walk's levels then cost about one round trip: VLC's ~18 behind its main loop, Chromium's ~5 after its
+        5 ms `GetItems`. None where no full read follows."""
         memo = self._nodes_memo.get(app.bus_name)
-        if not (app.caches_nothing and memo) or _patchable(app, changes, drawn):
+        if not memo or not _reads_in_full(app, changes, drawn):
             return None
-        asked = uncached.AskedAhead(self._call, app.bus_name)
-        asked.walk(memo, [ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=app.toolkit,
-                   memo=app.memo)
+        walked = self._walked.get(app.bus_name, set())
+        asked = uncached.AskedAhead(self._call, app.bus_name, [row for row in memo if row[0] in walked])
+        if not app.caches_nothing:
+            asked.ask(app.bus_name, CACHE_PATH, "org.a11y.atspi.Cache", "GetItems")
         return asked
 
     def _fills_ahead(
@@ -663,16 +670,19 @@ class AtspiTree:
         changes that leave the same nodes shown: the app answers these calls before the read's own, and after a
         pane was shown or hidden (F9 in evince) they delay the read more than they save (~0.6 ms), and go
         unused where the pane went. Not where the keeping waits for the main thread's pixel comparison
-        (LibreOffice), nor on GTK4, whose reads are never kept. On an app read by walking alone (Qt), always:
-        its walk's calls go out at once too (`uncached.AskedAhead`), and these answers come in meanwhile."""
+        (LibreOffice), nor on GTK4, whose reads are never kept. Before a full read of an app that does not
+        announce its changes (Qt, Chromium, GTK2), whatever the change, and for up to 64 nodes: that read takes
+        several round trips (`_walk_ahead`), and these answers come in meanwhile (Chromium's 45 after its
+        bookmarks bar is toggled: ~2 ms less of ~16); GIMP's ~150 after Tab delayed its walk of the docks
+        by more than they saved (~3 ms of ~50)."""
         memo = self._nodes_memo.get(app.bus_name)
-        walked = app.caches_nothing
-        if memo is None or app.compare_pixels or app.window_relative or (changes.reshaped and not walked):
+        full = _reads_in_full(app, changes, drawn=damaged is None or bool(damaged))
+        if memo is None or app.compare_pixels or app.window_relative or (changes.reshaped and not full):
             return {}
         reusable = _reusable_fills(app, changes, damaged, last_fills, None, self.screen)
         shown = {path for bus, path in last_fills if bus == app.bus_name}
         stale = [node for node in (RawNode(*row) for row in memo if row[0] in shown) if reusable(node) is None]
-        if len(stale) > FILLS_AHEAD_LIMIT and not walked:
+        if len(stale) > (FULL_READ_FILLS_AHEAD_LIMIT if full else FILLS_AHEAD_LIMIT):
             return {}
         return {
             node.path: (asks, self._ask_fill(app, node.path, asks))
@@ -717,10 +727,10 @@ class AtspiTree:
             raise BackendError("the accessibility bus is not connected")
         return self._transport.call(dest, path, interface, member, signature, body)
 
-    async def _items(self, bus_name: str) -> dict[str, RawNode]:
+    async def _items(self, bus_name: str, call: uncached.Call | None = None) -> dict[str, RawNode]:
         if bus_name in self._apps and self._apps[bus_name].caches_nothing:
             return {}
-        reply = await self._call(bus_name, CACHE_PATH, "org.a11y.atspi.Cache", "GetItems")
+        reply = await (call or self._call)(bus_name, CACHE_PATH, "org.a11y.atspi.Cache", "GetItems")
         if reply is None or reply.message_type == MessageType.ERROR:
             return {}
         nodes = {}
@@ -768,13 +778,13 @@ class AtspiTree:
         return roots, patched
 
     async def _read_nodes(self, bus_name: str, asked: uncached.AskedAhead | None = None) -> dict[str, RawNode]:
-        """Every node of the app: its cache, plus what the cache lacks (walked through `asked`, when given)."""
-        nodes = await self._items(bus_name)
+        """Every node of the app: its cache, plus what the cache lacks (both through `asked`, when given)."""
+        nodes = await self._items(bus_name, asked)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
         if not app.window_relative:  # every toolkit but GTK4 leaves gaps that walking does not fill
             if not app.keeps_unlisted:
                 await self._drop_unlisted(bus_name, nodes)
-            await self._read_uncached(bus_name, nodes, app, asked)
+            self._walked[bus_name] = await self._read_uncached(bus_name, nodes, app, asked)
             return nodes
         for _ in range(64):  # GTK4: each round realises one more level of lazily cached nodes
             missing = _incomplete(nodes, app.shown)
@@ -820,11 +830,11 @@ class AtspiTree:
                     _drop_subtree(nodes, below, kid)
 
     async def _read_uncached(
-        self, bus_name: str, nodes: dict[str, RawNode], app: AppInfo, call: uncached.Call | None = None
-    ) -> None:
+        self, bus_name: str, nodes: dict[str, RawNode], app: AppInfo, asked: uncached.AskedAhead | None = None
+    ) -> set[str]:
         """Add what atk-bridge (GTK2/3, LibreOffice, Gecko, Chromium) or Qt left out of the cache, in place:
-        first the missing containers of cached nodes, then the children of incomplete showing nodes (through
-        `call`, when given: answers asked ahead)."""
+        first the missing containers of cached nodes, then the children of incomplete showing nodes (walked
+        through `asked`, when given: see `_walk_ahead`). Returns the paths of the latter."""
         orphaned = {n.parent for n in nodes.values() if n.parent not in nodes and n.states & app.shown}
         orphaned -= {ROOT_PATH, NULL_PATH, ""}
         if orphaned:
@@ -834,8 +844,11 @@ class AtspiTree:
             )
             nodes.update((f.path, RawNode(*f)) for f in found)
         missing = _incomplete(nodes, app.shown)
-        if missing:
-            await self._read_below(bus_name, nodes, missing, app, call)
+        if not missing:
+            return set()
+        if asked is not None:
+            asked.walk(missing, shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=app.toolkit, memo=app.memo)
+        return await self._read_below(bus_name, nodes, missing, app, asked)
 
     async def _read_below(
         self, bus_name: str, nodes: dict[str, RawNode], parents: list[str], app: AppInfo,
@@ -1134,6 +1147,11 @@ class AtspiTree:
             self._call(app.bus_name, path, "org.a11y.atspi.Text", "GetText", "ii", [0, app.text_end])
             if text else _none(),
         )
+
+
+def _reads_in_full(app: AppInfo, changes: Changes, drawn: bool) -> bool:
+    """Whether the app's next read is a full one for certain: it does not announce its changes, and it changed."""
+    return not (app.announces_changes or app.rereads_shown or app.window_relative) and not _patchable(app, changes, drawn)
 
 
 def _patchable(app: AppInfo, changes: Changes, drawn: bool) -> bool:

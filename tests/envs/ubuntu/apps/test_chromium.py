@@ -62,12 +62,15 @@ def test_filling_the_form_runs_the_page_script(chromium):
 
 def test_the_bookmarks_bar_shown_without_an_event_is_observed(chromium):
     """Chromium shows and hides its bookmarks bar without an AT-SPI event: only the drawing tells. The step's
-    observation must hold it (or not) as a full read does, not the tree from before the key."""
+    observation must hold it (or not) as a full read does, not the tree from before the key. Those full reads
+    ask their GetItems and the walk of the uncached nodes ahead (atspi._walk_ahead), and take the answers."""
     chromium.reset(seed=0)
     toggle = {"type": "hotkey", "keys": ["ctrl", "shift", "b"]}
     shown = any(e.role == "tool bar" and e.text == "Bookmarks" for e in chromium.tree)
+    taken = chromium.backend._atspi.walked_ahead["taken"]
     for _ in range(2):
         step_ok(chromium, toggle)
         shown = not shown
         assert_patched_reads_match_full_reads(chromium, [{"type": "wait", "seconds": 0.0}])
         assert any(e.role == "tool bar" and e.text == "Bookmarks" for e in chromium.tree) == shown
+    assert chromium.backend._atspi.walked_ahead["taken"] - taken >= 4  # GetItems and walked nodes' answers

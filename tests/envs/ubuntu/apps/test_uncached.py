@@ -74,14 +74,16 @@ def test_climbing_from_a_node_reaches_the_application(terminal):
 
 
 def test_a_walk_asked_ahead_reads_what_a_walk_from_nothing_reads(terminal):
-    """`AskedAhead` asks at once what the walk would ask of the nodes a last read held (here: the app's cache,
-    plus a node that no longer exists), asked one Get per property as on Qt 5. The walk through it finds the same
-    nodes as a walk that asked nothing ahead, takes most of its answers from those asked ahead, and the answers
-    nobody took (the node gone) are waited for on close."""
+    """`AskedAhead` asks at once what the walk would ask of the nodes a last read held (here: what a walk finds,
+    plus a node that no longer exists and a hidden one with a child), asked one Get per property as on Qt 5. The
+    walk through it finds the same nodes as a walk that asked nothing ahead and takes most of its answers from
+    those asked ahead; nothing below the hidden node is asked (the walk does not go there); the answers nobody
+    took (the node gone) are waited for on close."""
     atspi = terminal.backend._atspi
     bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
     app = atspi._apps[bus]
     qt = next(iter(uncached.GETALL_CRASHES))
+    base = "/org/a11y/atspi/accessible/99999"
 
     def walk(call):
         return uncached.read_missing(
@@ -91,18 +93,23 @@ def test_a_walk_asked_ahead_reads_what_a_walk_from_nothing_reads(terminal):
 
     async def both():
         plain = await walk(atspi._call)
-        last = [tuple(found) for found in plain]
-        gone = ("/org/a11y/atspi/accessible/999999", last[0][0], 0, 2, [], "", "panel", "", app.shown)
-        asked = uncached.AskedAhead(atspi._call, bus)
-        asked.walk([*last, gone], [ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=qt,
-                   memo=app.memo)
+        frame = plain[0].path
+        extra = [
+            (base + "0", frame, 0, 2, [], "", "panel", "", app.shown),  # gone
+            (base + "1", frame, 1, 1, [], "", "panel", "", 0),  # hidden, with a child
+            (base + "2", base + "1", 0, 0, [], "", "label", "", app.shown),
+        ]
+        asked = uncached.AskedAhead(atspi._call, bus, [*(tuple(f) for f in plain), *extra])
+        asked.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=qt, memo=app.memo)
+        paths = {key[0] for key in asked.futures}
         ahead = await walk(asked)
-        return plain, ahead, asked.taken, await asked.close()
+        return plain, ahead, paths, asked.taken, await asked.close()
 
-    plain, ahead, taken, unused = _read(terminal, both)
+    plain, ahead, paths, taken, unused = _read(terminal, both)
     assert len(plain) >= 10
     assert sorted(ahead) == sorted(plain)
     asks = sum(1 + (3 if f.states & app.shown else 0) + (1 if f.child_count and f.states & app.shown else 0)
                for f in plain)
     assert taken >= asks * 0.9, (taken, asks)  # a hidden child counted as walkable asks no children
-    assert unused >= 5  # the node gone: its states, three properties and children
+    assert {base + "0", base + "1"} <= paths and base + "2" not in paths
+    assert unused >= 6  # the node gone: its states, three properties and children; the hidden one's states
