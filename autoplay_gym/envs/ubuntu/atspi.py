@@ -21,7 +21,9 @@ quirks handled:
   (`changes.py`); LibreOffice changes some shown controls silently, so the states of the shown nodes where
   pixels changed are read too (all of them: a third of its ~125 ms GetItems, which lists every closed menu's
   items); other toolkits, a change
-  of structure, or a node shown or hidden, get a full read. Extents and text are read where something was drawn
+  of structure, or a node shown or hidden, get a full read (on toolkits that never announce their changes, its
+  calls asked at once as if the tree were as the last full read found it: `_walk_ahead`). Extents and text are
+  read where something was drawn
   (on LibreOffice, which repaints far more than it changes: where pixels changed) or an event named the node.
   (`backend.py` skips even that while nothing is drawn and no event arrives.)
 D-Bus object paths never leave this module: GTK4 paths carry per-launch UUIDs.
@@ -541,7 +543,7 @@ class AtspiTree:
             finally:  # answers asked ahead for nodes the read dropped
                 await asyncio.gather(*(future for _, future in ahead.values()), return_exceptions=True)
                 if asked is not None:
-                    self.walked_ahead["unused"] += await asked.close()
+                    self.walked_ahead["unused"] += asked.close()
                     self.walked_ahead["taken"] += asked.taken
             apps.append((app, read.roots, read.order))
             total += read.total
@@ -670,13 +672,13 @@ class AtspiTree:
         changes that leave the same nodes shown: the app answers these calls before the read's own, and after a
         pane was shown or hidden (F9 in evince) they delay the read more than they save (~0.6 ms), and go
         unused where the pane went. Not where the keeping waits for the main thread's pixel comparison
-        (LibreOffice), nor on GTK4, whose reads are never kept. Before a full read of an app that does not
-        announce its changes (Qt, Chromium, GTK2), whatever the change, and for up to 64 nodes: that read takes
-        several round trips (`_walk_ahead`), and these answers come in meanwhile (Chromium's 45 after its
-        bookmarks bar is toggled: ~2 ms less of ~16); GIMP's ~150 after Tab delayed its walk of the docks
-        by more than they saved (~3 ms of ~50)."""
+        (LibreOffice), nor on GTK4, whose reads are never kept. Before a full read of a cached app that does not
+        announce its changes (Chromium, GTK2), whatever the change, and for up to 64 nodes: its `GetItems` and
+        walk take several round trips (`_walk_ahead`), and these answers come in meanwhile (Chromium's ~30-45
+        after its bookmarks bar is toggled: ~2 ms less of ~16). More delay the walk more than they save (GIMP's
+        ~150 after Tab: ~3 ms more of ~50), and so do these on Qt, whose read is all walk, asked at once."""
         memo = self._nodes_memo.get(app.bus_name)
-        full = _reads_in_full(app, changes, drawn=damaged is None or bool(damaged))
+        full = _reads_in_full(app, changes, drawn=damaged is None or bool(damaged)) and not app.caches_nothing
         if memo is None or app.compare_pixels or app.window_relative or (changes.reshaped and not full):
             return {}
         reusable = _reusable_fills(app, changes, damaged, last_fills, None, self.screen)

@@ -215,11 +215,14 @@ class AskedAhead:
             if reader.batch or states & shown:  # one GetAll is asked with the states (`read_missing`)
                 reader._property_asks(path, False)
 
-    async def close(self) -> int:
-        """Wait for the answers nobody took (nodes gone or hidden since), so none is left unretrieved; returns
-        how many there were."""
+    def close(self) -> int:
+        """Drop the answers nobody took (nodes gone or hidden since): those still to come are cancelled, so the
+        read does not wait for them (their replies are dropped when they come), and the errors of those in are
+        retrieved. Returns how many there were."""
         left, self.futures = list(self.futures.values()), {}
-        await asyncio.gather(*left, return_exceptions=True)
+        for future in left:
+            if not future.cancel() and not future.cancelled():
+                future.exception()
         return len(left)
 
 
