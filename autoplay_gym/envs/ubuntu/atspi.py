@@ -1153,7 +1153,8 @@ class AtspiTree:
 
 def _reads_in_full(app: AppInfo, changes: Changes, drawn: bool) -> bool:
     """Whether the app's next read is a full one for certain: it does not announce its changes, and it changed."""
-    return not (app.announces_changes or app.rereads_shown or app.window_relative) and not _patchable(app, changes, drawn)
+    silent = not (app.announces_changes or app.rereads_shown or app.window_relative)
+    return silent and not _patchable(app, changes, drawn)
 
 
 def _patchable(app: AppInfo, changes: Changes, drawn: bool) -> bool:

@@ -198,15 +198,15 @@ class AskedAhead:
         below: dict[str, list[tuple]] = {}
         for row in self.rows:
             below.setdefault(row[1], []).append(row)
-        rows, seen, stack = [], set(parents), list(parents)
+        rows, walkable, seen, stack = [], [], set(parents), list(parents)
         while stack:
             for row in below.get(stack.pop(), ()):
                 if row[0] not in seen:
                     seen.add(row[0])
                     rows.append(row)
                     if _walkable(row[-1], shown, row[3], child_limit):
+                        walkable.append(row[0])
                         stack.append(row[0])
-        walkable = [row[0] for row in rows if _walkable(row[-1], shown, row[3], child_limit)]
         for path in (*parents, *walkable):
             reader.ask(path, ACCESSIBLE, "GetChildren")
         for path, *_rest, states in rows:
