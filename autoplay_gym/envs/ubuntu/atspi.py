@@ -22,8 +22,9 @@ quirks handled:
   pixels changed are read too (all of them: a third of its ~125 ms GetItems, which lists every closed menu's
   items); other toolkits, a change
   of structure, or a node shown or hidden, get a full read (on toolkits that never announce their changes, its
-  calls asked at once as if the tree were as the last full read found it: `_walk_ahead`). Extents and text are
-  read where something was drawn
+  calls asked at once as if the tree were as the last full read found it: `_walk_ahead`). A patched read asks
+  the named nodes' states and properties (and, when one says it was shown, `GetItems`) at once, before its
+  bookkeeping gets to them (`_described_ahead`). Extents and text are read where something was drawn
   (on LibreOffice, which repaints far more than it changes: where pixels changed) or an event named the node.
   (`backend.py` skips even that while nothing is drawn and no event arrives.)
 D-Bus object paths never leave this module: GTK4 paths carry per-launch UUIDs.
@@ -310,7 +311,8 @@ class AtspiTree:
         self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
         self.fills = {"kept": 0, "read": 0}  # nodes whose extents and text were kept from the last read, or read
         self.silent_states = {"kept": 0, "asked": 0}  # LibreOffice's unannounced states: kept (no pixel changed), asked
-        self.walked_ahead = {"taken": 0, "unused": 0}  # answers asked ahead of full reads (`_walk_ahead`)
+        # answers asked ahead of full reads (`_walk_ahead`) and patched ones (`_described_ahead`)
+        self.walked_ahead = {"taken": 0, "unused": 0}
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
         # and no event named them (see damage.py)
         self._fills: dict[tuple[str, str], tuple[tuple[int, int, int, int] | None, str | None]] = {}
@@ -387,7 +389,7 @@ class AtspiTree:
         member, path = message.member or "", message.path or ""
         if message.interface == OBJECT_EVENTS:
             detail = message.body[0] if message.body and isinstance(message.body[0], str) else ""
-            changes.add_event(member, path, detail)
+            changes.add_event(member, path, detail, gained=len(message.body) > 1 and message.body[1] == 1)
         elif message.interface == "org.a11y.atspi.Event.Window":
             changes.add_window_event(member, path)
         elif message.interface == "org.a11y.atspi.Event.Focus":
@@ -523,7 +525,8 @@ class AtspiTree:
             app = self._apps.get(bus_name) or await self._app_info(bus_name)
             changes = self._changes.pop(bus_name, None) or Changes()
             pixels = _PixelNews(app, changed, last_fills)
-            asked = self._walk_ahead(app, changes, drawn=damaged is None or bool(damaged))
+            drawn = damaged is None or bool(damaged)
+            asked = self._walk_ahead(app, changes, drawn) or self._described_ahead(app, changes, drawn)
             ahead = self._fills_ahead(app, changes, damaged, last_fills)
             try:
                 budget = max_nodes - count
@@ -663,6 +666,32 @@ class AtspiTree:
             asked.ask(app.bus_name, CACHE_PATH, "org.a11y.atspi.Cache", "GetItems")
         return asked
 
+    def _described_ahead(self, app: AppInfo, changes: Changes, drawn: bool) -> uncached.AskedAhead | None:
+        """The calls a patched read makes first, asked before it gets to them: the states and properties of the
+        nodes the app announced, and, when one of them said it was shown (a side pane), the app's `GetItems`,
+        from which `_reread_below_shown` takes its subtree. The read's own calls come only after it reads the
+        states, a round trip later (two for a node hidden at the last read, whose properties wait for its
+        states). Not on LibreOffice (its reads after a node shows are full ones) nor GTK4 (never patched).
+        None where nothing is asked."""
+        memo = self._nodes_memo.get(app.bus_name)
+        if (
+            memo is None or not app.announces_changes or app.rereads_shown or app.window_relative
+            or not changes.nodes or not _patchable(app, changes, drawn)
+        ):
+            return None
+        rows = [row for row in memo if row[0] in changes.nodes]
+        if not rows or len(rows) > FILLS_AHEAD_LIMIT:
+            return None
+        asked = uncached.AskedAhead(self._call, app.bus_name)
+        reader = uncached.Reader(asked.ask, app.bus_name, app.toolkit, app.memo)
+        for path, *_rest, states in rows:
+            reader.ask(path, ACCESSIBLE, "GetState")
+            if changes.revealed or states & app.shown:  # `describe` asks a shown one's with its states
+                reader._property_asks(path, False)
+        if changes.revealed and not app.caches_nothing:
+            asked.ask(app.bus_name, CACHE_PATH, "org.a11y.atspi.Cache", "GetItems")
+        return asked
+
     def _fills_ahead(
         self, app: AppInfo, changes: Changes, damaged: list[Rect] | None, last_fills: dict[tuple[str, str], tuple],
     ) -> dict[str, tuple[tuple[bool, bool], asyncio.Future]]:
@@ -749,13 +778,13 @@ class AtspiTree:
         """The app's top-level nodes with children linked: the last read updated with what the app announced
         since, or a full read (cache, plus a walk where the cache is incomplete); and whether it was the former.
         `drawn`: whether anything was drawn on the screen since the last read (or that is unknown); `asked`:
-        the full read's walk, asked ahead (`_walk_ahead`)."""
+        the full read's walk (`_walk_ahead`) or the patch's first calls (`_described_ahead`), asked ahead."""
         memo = self._nodes_memo.get(bus_name)
         app = self._apps.get(bus_name) or AppInfo(bus_name)
         nodes: dict[str, RawNode] | None = None
         if memo is not None and _patchable(app, changes, drawn):
             nodes = {row[0]: RawNode(*row) for row in memo}
-            if changes and not await self._apply_changes(bus_name, nodes, changes, app, pixels):
+            if changes and not await self._apply_changes(bus_name, nodes, changes, app, pixels, asked):
                 nodes = None
             else:
                 self.reads["patched" if changes else "reused"] += 1
@@ -865,15 +894,17 @@ class AtspiTree:
         return {f.path for f in found}
 
     async def _apply_changes(
-        self, bus_name: str, nodes: dict[str, RawNode], changes: Changes, app: AppInfo, pixels: _PixelNews | None = None
+        self, bus_name: str, nodes: dict[str, RawNode], changes: Changes, app: AppInfo,
+        pixels: _PixelNews | None = None, asked: uncached.AskedAhead | None = None,
     ) -> bool:
         """Update the last read in place with what the app announced: list again the children of nodes that
         gained or lost some, re-read the announced nodes (on LibreOffice, also the states of every shown node
         and of the hidden children of shown containers), forget what lies below a node hidden, and read again
         what lies below a node shown (see `_reread_below_shown`). False when that is not enough: a shown node
         that neither read holds was named, a node died, a node was shown on LibreOffice, or a node's child
-        count or (on LibreOffice) a node's visibility changed unannounced."""
-        reader = uncached.Reader(self._call, bus_name, app.toolkit, app.memo)
+        count or (on LibreOffice) a node's visibility changed unannounced. `asked`: calls asked ahead
+        (`_described_ahead`), which the reads take."""
+        reader = uncached.Reader(asked or self._call, bus_name, app.toolkit, app.memo)
         added: set[str] = set()
         parents = changes.structure | {nodes[p].parent for p in changes.removed if p in nodes}
         if parents and not await self._relist(bus_name, nodes, parents, app, reader, added, news=changes):
@@ -916,7 +947,7 @@ class AtspiTree:
         # named nodes that went with a hidden ancestor: read just now, and hidden with it whatever their states
         below_hidden = {path for path in named if path not in nodes}
         if revealed:
-            added.update(await self._reread_below_shown(bus_name, nodes, revealed, app))
+            added.update(await self._reread_below_shown(bus_name, nodes, revealed, app, asked))
         unread = changes.nodes - nodes.keys() - {ROOT_PATH} - self._read_afresh.get(bus_name, set()) - below_hidden
         if unread and not await self._place_unread(bus_name, nodes, unread, app, reader, added, news=changes):
             return False  # news of a shown node that cannot be placed: the last read is missing a part
@@ -947,13 +978,15 @@ class AtspiTree:
         return paths, await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in paths))
 
     async def _reread_below_shown(
-        self, bus_name: str, nodes: dict[str, RawNode], revealed: list[str], app: AppInfo
+        self, bus_name: str, nodes: dict[str, RawNode], revealed: list[str], app: AppInfo,
+        asked: uncached.AskedAhead | None = None,
     ) -> set[str]:
         """Replace what lies below nodes just shown (a side pane, a menu bar) as a full read would find it: their
         descendants' states changed without news. They come from one GetItems, then a walk of what the cache
         lacks below them; the full read's walk of the whole app (Gecko's ~40 ms) is spared. Their siblings shown
-        or hidden since are taken anew too (`_changed_siblings`). Returns their paths."""
-        cached = await self._items(bus_name)
+        or hidden since are taken anew too (`_changed_siblings`). Returns their paths. `asked`: the GetItems
+        asked ahead (`_described_ahead`), if it was."""
+        cached = await self._items(bus_name, asked)
         below = _children_index(cached)
         siblings = await self._changed_siblings(bus_name, nodes, revealed, cached, app)
         revealed = [*revealed, *siblings]

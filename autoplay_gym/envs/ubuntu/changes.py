@@ -55,6 +55,7 @@ class Changes:
     cached: dict[str, tuple[str, int]] = field(default_factory=dict)
     focus: bool = False  # focus moved: re-read the nodes that had it too (the loser is not always announced)
     shown: bool = False  # a node was shown or hidden: which nodes the read keeps changes
+    revealed: bool = False  # a node said it was shown: its subtree is likely read again (atspi._described_ahead)
     full: bool = False  # read everything again
 
     def __bool__(self) -> bool:
@@ -69,8 +70,8 @@ class Changes:
     def too_many(self) -> bool:
         return len(self.nodes) + len(self.child_states) + len(self.structure) + len(self.removed) > MAX_CHANGED
 
-    def add_event(self, member: str, path: str, detail: str = "") -> None:
-        """An `object:` event."""
+    def add_event(self, member: str, path: str, detail: str = "", gained: bool = False) -> None:
+        """An `object:` event; `gained`: its first number is 1 (a state set, not cleared)."""
         if member in PIXELS_ONLY:
             return
         if member == "BoundsChanged":
@@ -80,7 +81,9 @@ class Changes:
             self.nodes.add(path)
             # GTK3 says when a node gains focus, not always when another loses it (a menu taking the grab)
             self.focus = self.focus or (member == "StateChanged" and detail == "focused")
-            self.shown = self.shown or (member == "StateChanged" and detail in ("showing", "visible"))
+            shown = member == "StateChanged" and detail in ("showing", "visible")
+            self.shown = self.shown or shown
+            self.revealed = self.revealed or (shown and gained)
         elif member in CHILD_STATE_CHANGES:
             self.child_states.add(path)
         elif member in STRUCTURE_CHANGES:

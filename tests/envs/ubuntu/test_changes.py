@@ -37,6 +37,17 @@ def test_a_node_shown_or_hidden_reshapes_the_read(detail):
     assert shown.reshaped and children.reshaped and not checked.reshaped and not Changes().reshaped
 
 
+@pytest.mark.parametrize("detail", ["showing", "visible"])
+def test_only_a_node_that_says_it_was_shown_is_revealed(detail):
+    """A node shown, not one hidden, makes the read ask for the app's cache ahead (atspi._described_ahead)."""
+    shown, hidden, checked = Changes(), Changes(), Changes()
+    shown.add_event("StateChanged", NODE, detail, gained=True)
+    hidden.add_event("StateChanged", NODE, detail, gained=False)
+    checked.add_event("StateChanged", NODE, "checked", gained=True)
+    assert shown.revealed and not hidden.revealed and not checked.revealed
+    assert hidden.shown and hidden.nodes == {NODE}
+
+
 def test_focus_state_change_rereads_former_focus_holders():
     changes = Changes()
     changes.add_event("StateChanged", NODE, "focused")

@@ -60,8 +60,10 @@ def test_menu_has_named_items(viewer):
 
 
 def test_patched_reads_match_full_reads(viewer):
-    """Zooming, the side pane and focus moves patch the last read exactly (or fall back to a full read)."""
+    """Zooming, the side pane and focus moves patch the last read exactly (or fall back to a full read). The
+    patches take the states, properties and (once the pane shows) the cache asked ahead of them."""
     viewer.reset(options=OPEN_PDF)
+    taken = viewer.backend._atspi.walked_ahead["taken"]
     patched = assert_patched_reads_match_full_reads(viewer, [
         {"type": "hotkey", "keys": ["ctrl", "plus"]},
         {"type": "key", "key": "F9"},
@@ -69,6 +71,7 @@ def test_patched_reads_match_full_reads(viewer):
         {"type": "key", "key": "F9"},
     ])
     assert patched > 0
+    assert viewer.backend._atspi.walked_ahead["taken"] > taken
 
 
 def test_launch_reads_are_full_and_later_reads_patch(viewer, monkeypatch):
