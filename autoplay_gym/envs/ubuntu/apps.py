@@ -245,7 +245,9 @@ UBUNTU_APPS: dict[str, UbuntuApp] = {
                 "A file given with reset(options={'open': ...}) is queued, not played (--no-playlist-autostart): "
                 "playing media redraws the position slider every few frames, so an episode would never start on "
                 "a still screen, and --start-paused sometimes leaves the slider's opening animation running. "
-                "Icon-only buttons carry their label in the description."
+                "Icon-only buttons carry their label in the description. Each time the playlist is shown, Qt "
+                "gives its ~50-65 nodes new object paths: that read asks each one's role and interfaces and walks "
+                "it level by level (~500 calls, ~60 ms after Ctrl+L against ~250 calls and ~25 ms with it hidden)."
             ),
         ),
         UbuntuApp(
