@@ -682,12 +682,13 @@ class AtspiTree:
         rows = [row for row in memo if row[0] in changes.nodes]
         if not rows or len(rows) > FILLS_AHEAD_LIMIT:
             return None
+        for node in (RawNode(*row) for row in rows):  # a path's role and interfaces never change (as `_apply_changes`)
+            app.memo.setdefault(node.path, (node.role, node.interfaces))
         asked = uncached.AskedAhead(self._call, app.bus_name)
-        reader = uncached.Reader(asked.ask, app.bus_name, app.toolkit, app.memo)
-        for path, *_rest, states in rows:
-            reader.ask(path, ACCESSIBLE, "GetState")
-            if changes.revealed or states & app.shown:  # `describe` asks a shown one's with its states
-                reader._property_asks(path, False)
+        # a node shown at the last read has its properties asked with its states, one hidden then once its states
+        # say it shows: when a node said it was shown, those too
+        asked.describe(rows, eager=lambda states: changes.revealed or bool(states & app.shown), toolkit=app.toolkit,
+                       memo=app.memo)
         if changes.revealed and not app.caches_nothing:
             asked.ask(app.bus_name, CACHE_PATH, "org.a11y.atspi.Cache", "GetItems")
         return asked

@@ -209,10 +209,21 @@ class AskedAhead:
                         stack.append(row[0])
         for path in (*parents, *walkable):
             reader.ask(path, ACCESSIBLE, "GetChildren")
+        # one GetAll is asked with the states (`read_missing`)
+        self.describe(rows, eager=lambda states: reader.batch or bool(states & shown), toolkit=toolkit, memo=memo)
+
+    def describe(
+        self, rows: list[tuple], *, eager: Callable[[int], bool], toolkit: str,
+        memo: dict[str, tuple[str, list[str]]],
+    ) -> None:
+        """Ask what `Reader.describe` asks of the `rows`' nodes, as the last read found them: role and
+        interfaces where `memo` lacks them, the states, and the properties with them where `eager(states)`
+        (the caller's `likely_shown`)."""
+        reader = Reader(self.ask, self.bus_name, toolkit, memo)
         for path, *_rest, states in rows:
             reader._static_asks(path)
             reader.ask(path, ACCESSIBLE, "GetState")
-            if reader.batch or states & shown:  # one GetAll is asked with the states (`read_missing`)
+            if eager(states):
                 reader._property_asks(path, False)
 
     def close(self) -> int:
