@@ -100,6 +100,7 @@ TEXT_ROLES = frozenset(
 _CLASS_NAME = re.compile(r"^(Gtk|Adw|Gd|Gdk|Gs|Vte|Nautilus|Gnome|Gedit|Ide|Gcal|Gtk4)[A-Z]\w*$")
 
 TEXT_LIMIT = 10_000
+REMEMBERED_LIMIT = 2000  # walked nodes remembered per app below panes hidden since (`_remember_walked`)
 FILLS_AHEAD_LIMIT = 16  # extents and text are asked ahead of a read for at most this many nodes (`_fills_ahead`)
 FULL_READ_FILLS_AHEAD_LIMIT = 64  # ... and of a full read of a toolkit that does not announce its changes
 
@@ -308,11 +309,15 @@ class AtspiTree:
         self._read_afresh: dict[str, set[str]] = {}  # per app: paths below managing nodes, read every snapshot
         self._cells: dict[str, dict[str, dict]] = {}  # per app: the visible cells of its tables (quirks.CellKeep)
         self._walked: dict[str, set[str]] = {}  # per app: the paths its last full read found by walking, not cached
+        # per app: the rows of walked nodes that the last read did not reach (below a pane hidden since), as they
+        # were when last read (`_remember_walked`, `uncached.AskedAhead._reveal`)
+        self._remembered: dict[str, dict[str, tuple]] = {}
         self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
         self.fills = {"kept": 0, "read": 0}  # nodes whose extents and text were kept from the last read, or read
         self.silent_states = {"kept": 0, "asked": 0}  # LibreOffice's unannounced states: kept (no pixel changed), asked
-        # answers asked ahead of full reads (`_walk_ahead`) and patched ones (`_described_ahead`)
-        self.walked_ahead = {"taken": 0, "unused": 0}
+        # answers asked ahead of full reads (`_walk_ahead`) and patched ones (`_described_ahead`), and panes shown
+        # again whose remembered containers were asked ahead (`uncached.AskedAhead._reveal`)
+        self.walked_ahead = {"taken": 0, "unused": 0, "revealed": 0}
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
         # and no event named them (see damage.py)
         self._fills: dict[tuple[str, str], tuple[tuple[int, int, int, int] | None, str | None]] = {}
@@ -440,6 +445,7 @@ class AtspiTree:
         self._read_afresh.clear()
         self._cells.clear()
         self._walked.clear()
+        self._remembered.clear()
         self._fills.clear()
         self._app_names = None
 
@@ -548,6 +554,7 @@ class AtspiTree:
                 if asked is not None:
                     self.walked_ahead["unused"] += asked.close()
                     self.walked_ahead["taken"] += asked.taken
+                    self.walked_ahead["revealed"] += asked.revealed
             apps.append((app, read.roots, read.order))
             total += read.total
             count += len(read.order)
@@ -661,7 +668,8 @@ class AtspiTree:
         if not memo or not _reads_in_full(app, changes, drawn):
             return None
         walked = self._walked.get(app.bus_name, set())
-        asked = uncached.AskedAhead(self._call, app.bus_name, [row for row in memo if row[0] in walked])
+        remembered = [row for path, row in self._remembered.get(app.bus_name, {}).items() if path not in walked]
+        asked = uncached.AskedAhead(self._call, app.bus_name, [row for row in memo if row[0] in walked], remembered)
         if not app.caches_nothing:
             asked.ask(app.bus_name, CACHE_PATH, "org.a11y.atspi.Cache", "GetItems")
         return asked
@@ -794,10 +802,7 @@ class AtspiTree:
             nodes = await self._read_nodes(bus_name, asked)
             self.reads["full"] += 1
         if not app.window_relative:  # GTK4 realises nodes lazily and silently: never reuse its reads
-            self._nodes_memo[bus_name] = [
-                (n.path, n.parent, n.index, n.child_count, n.interfaces, n.name, n.role, n.description, n.states)
-                for n in nodes.values()
-            ]
+            self._nodes_memo[bus_name] = [_row(n) for n in nodes.values()]
         for node in nodes.values():
             parent = nodes.get(node.parent)
             if parent is not None:
@@ -817,6 +822,7 @@ class AtspiTree:
             if not app.keeps_unlisted:
                 await self._drop_unlisted(bus_name, nodes)
             self._walked[bus_name] = await self._read_uncached(bus_name, nodes, app, asked)
+            _remember_walked(self._remembered.setdefault(bus_name, {}), nodes, self._walked[bus_name], app.shown)
             return nodes
         for _ in range(64):  # GTK4: each round realises one more level of lazily cached nodes
             missing = _incomplete(nodes, app.shown)
@@ -1333,6 +1339,39 @@ def _drop_below(nodes: dict[str, RawNode], paths: list[str]) -> None:
         for kid in below.get(path, ()):
             if kid != path:
                 _drop_subtree(nodes, below, kid)
+
+
+def _row(node: RawNode) -> tuple:
+    """A node as the memo of reads keeps it, in `RawNode`'s field order."""
+    return (node.path, node.parent, node.index, node.child_count, node.interfaces, node.name, node.role,
+            node.description, node.states)
+
+
+def _remember_walked(remembered: dict[str, tuple], nodes: dict[str, RawNode], walked: set[str], shown: int) -> None:
+    """Update, in place, the rows of every node a full read found by walking, as last read: `nodes` and
+    `walked` are this read's. A remembered node this read did not find where it would have (its parent shown
+    and walked into) is gone, and so is what hung below it. Those below a node hidden since stay, for
+    `uncached.AskedAhead._reveal`; at most REMEMBERED_LIMIT of them."""
+    remembered.update((path, _row(nodes[path])) for path in walked if path in nodes)
+    below: dict[str, list[str]] = {}
+    for path, row in remembered.items():
+        parent = nodes.get(row[1])
+        listed = (  # a walk lists the children of such a parent: those it did not find are gone
+            parent is not None and bool(parent.states & shown) and not parent.states & uncached.NOT_WALKED
+            and 0 <= parent.child_count <= WALK_CHILD_LIMIT
+        )
+        if path in nodes or not listed:
+            below.setdefault(row[1], []).append(path)
+    kept, stack = {path for path in remembered if path in nodes}, [parent for parent in below if parent in nodes]
+    while stack:
+        for path in below.get(stack.pop(), ()):
+            if path not in kept:
+                kept.add(path)
+                stack.append(path)
+    if len(kept - walked) > REMEMBERED_LIMIT:
+        kept &= walked
+    for path in [p for p in remembered if p not in kept]:
+        del remembered[path]
 
 
 def _children_index(nodes: dict[str, RawNode]) -> dict[str, list[str]]:

@@ -14,6 +14,7 @@ from autoplay_gym.envs.ubuntu.atspi import (
     RawNode,
     _AppRead,
     _drop_husks,
+    _remember_walked,
     _reports_moved,
     _reusable_fills,
 )
@@ -275,3 +276,28 @@ def test_siblings_of_a_node_shown_are_brought_up_to_date():
     nodes = last_read()
     changed = asyncio.run(tree._changed_siblings(gtk.bus_name, nodes, ["/file"], cached, gtk))
     assert sorted(changed) == ["/help", "/tools"] and replies.asked == [] and not nodes["/edit"].states & SHOWING
+
+
+def test_walked_nodes_below_a_pane_hidden_since_are_remembered_until_their_parent_lists_others():
+    """A full read that finds a pane hidden keeps the rows the last read walked below it; one that finds the pane
+    shown again and its children changed forgets the children it no longer lists (Qt's new table cells)."""
+    def raw(path, parent, states=SHOWING, count=1):
+        return RawNode(path, parent, 0, count, [], path, "panel", "", states)
+
+    shown = {n.path: n for n in (raw("/w", "/"), raw("/pane", "/w"), raw("/table", "/pane"), raw("/c1", "/table", count=0))}
+    remembered: dict[str, tuple] = {}
+    _remember_walked(remembered, shown, set(shown), SHOWING)
+    assert set(remembered) == {"/w", "/pane", "/table", "/c1"}
+
+    hidden = {"/w": raw("/w", "/"), "/pane": raw("/pane", "/w", states=0)}
+    _remember_walked(remembered, hidden, set(hidden), SHOWING)
+    assert set(remembered) == {"/w", "/pane", "/table", "/c1"}  # below the hidden pane: kept as last read
+    assert remembered["/pane"][-1] == 0 and remembered["/table"][-1] == SHOWING
+
+    again = {n.path: n for n in (raw("/w", "/"), raw("/pane", "/w"), raw("/table", "/pane"), raw("/c2", "/table", count=0))}
+    _remember_walked(remembered, again, set(again), SHOWING)
+    assert set(remembered) == {"/w", "/pane", "/table", "/c2"}  # /c1 is gone: its parent listed /c2 alone
+
+    gone = {"/w": raw("/w", "/", count=0)}  # the pane itself went: what hung below it goes too
+    _remember_walked(remembered, gone, set(gone), SHOWING)
+    assert set(remembered) == {"/w"}

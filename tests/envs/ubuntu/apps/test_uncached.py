@@ -113,3 +113,65 @@ def test_a_walk_asked_ahead_reads_what_a_walk_from_nothing_reads(terminal):
     assert taken >= asks * 0.9, (taken, asks)  # a hidden child counted as walkable asks no children
     assert {base + "0", base + "1"} <= paths and base + "2" not in paths
     assert unused >= 6  # the node gone: its states, three properties and children; the hidden one's states
+
+
+def test_asked_one_get_each_a_hidden_node_costs_its_states_alone(terminal):
+    """On a toolkit without GetAll (Qt 5), a new node's role and interfaces are asked with its properties once
+    its states say it shows: a hidden node is asked for its states and nothing else."""
+    atspi = terminal.backend._atspi
+    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
+    app = atspi._apps[bus]
+    asked: dict[str, list[str]] = {}
+
+    def counting(dest, path, interface, member, signature="", body=None):
+        asked.setdefault(path, []).append(member)
+        return atspi._call(dest, path, interface, member, signature, body)
+
+    found = _read(terminal, lambda: uncached.read_missing(
+        counting, bus, set(), [ROOT_PATH], shown=app.shown, budget=500, child_limit=WALK_CHILD_LIMIT,
+        toolkit=next(iter(uncached.GETALL_CRASHES)), memo={},
+    ))
+    shown = [f for f in found if f.states & app.shown]
+    hidden = [f for f in found if not f.states & app.shown]
+    assert len(shown) >= 10 and hidden  # the menu bar's closed menus
+    for f in shown:
+        assert {"GetRole", "GetInterfaces", "GetState"} <= set(asked[f.path]) and f.role, f.path
+    for f in hidden:
+        assert asked[f.path] == ["GetState"] and (f.role, f.interfaces) == uncached.UNASKED, f.path
+
+
+def test_a_pane_shown_again_has_its_remembered_containers_asked_once_it_answers(terminal):
+    """`AskedAhead` is given a last read in which the terminal's window showed nothing (its frame hidden) and,
+    remembered from before, the containers below it. Once the frame's states answer that it shows, what the walk
+    will ask of those containers is asked at once: the walk takes it, and reads what a walk from nothing reads.
+    The leaves (no children) are left to the walk."""
+    atspi = terminal.backend._atspi
+    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
+    app = atspi._apps[bus]
+    qt = next(iter(uncached.GETALL_CRASHES))
+
+    def walk(call):
+        return uncached.read_missing(
+            call, bus, set(), [ROOT_PATH], shown=app.shown, budget=500, child_limit=WALK_CHILD_LIMIT,
+            toolkit=qt, memo=app.memo,
+        )
+
+    async def both():
+        plain = await walk(atspi._call)
+        frame = next(f for f in plain if f.parent == ROOT_PATH and f.states & app.shown)
+        last = [(*tuple(frame)[:-1], 0)]  # the frame, hidden
+        remembered = [tuple(f) for f in plain if f.parent != ROOT_PATH]
+        asked = uncached.AskedAhead(atspi._call, bus, last, remembered)
+        asked.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=qt, memo=app.memo)
+        before = len(asked.futures)
+        ahead = await walk(asked)
+        return plain, frame, ahead, before, asked.taken, asked.close()
+
+    plain, frame, ahead, before, taken, unused = _read(terminal, both)
+    assert sorted(ahead) == sorted(plain)
+    containers = [f for f in plain if f.parent != ROOT_PATH and f.child_count > 0 and f.states & app.shown]
+    assert len(containers) >= 3
+    # asked ahead at first: the app's children, the frame's states; then, revealed, the containers' states,
+    # three properties and children, and the frame's properties and children
+    assert before <= 3 and taken >= before + 5 * len(containers), (before, taken, len(containers))
+    assert unused <= 3

@@ -4,6 +4,7 @@ and Play / Stop drive real playback whose clock and duration show in the tree.""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -102,3 +103,21 @@ def test_reads_asked_ahead_match_reads_from_nothing(vlc):
         sizes.append(len(vlc.backend.observe().tree))
     assert sizes[1] > sizes[0] + 10 and sizes[2] == sizes[0], sizes  # the playlist's nodes came, then went
     assert atspi.walked_ahead["taken"] - before["taken"] >= 100, atspi.walked_ahead
+
+
+def test_a_playlist_shown_again_is_read_as_from_nothing_with_its_containers_asked_ahead(vlc):
+    """Each time the playlist is shown, Qt makes its cells anew; its containers keep their paths. Shown, hidden
+    and shown again, the last read asks the remembered containers at once when the playlist's pane answers that
+    it shows (uncached.AskedAhead._reveal), and finds what a read from nothing finds."""
+    vlc.reset(seed=0)
+    atspi = vlc.backend._atspi
+    before = atspi.walked_ahead["revealed"]
+    sizes = []
+    for _ in ("shown", "hidden", "shown again"):
+        step_ok(vlc, {"type": "hotkey", "keys": ["ctrl", "l"]})
+        vlc.backend._settle(time.monotonic())
+        sizes.append(len(vlc.backend.observe().tree))
+    assert sizes[0] > sizes[1] + 10 and sizes[2] == sizes[0], sizes
+    assert atspi.walked_ahead["revealed"] > before, atspi.walked_ahead
+    patched = vlc.backend.observe().tree.to_text()
+    assert patched == vlc.backend.observe(fresh=True).tree.to_text()
