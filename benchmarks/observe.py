@@ -16,8 +16,9 @@ samples, as toggling probes alternate two trees; `two_state_median`) of:
             last one is returned as it is (its screenshot is read-only)
   libatspi  the same fields through PyGObject's Atspi, walking the same on-screen subtrees (SHOWING; GTK4:
             VISIBLE or SHOWING) and a spreadsheet's visible cells, its cache cleared before each walk; timed
-            like `observe`, right after the same input once the screen and bus went quiet (the app is as busy
-            for both), and, as `libatspi_still`, on the still screen that `full` reads
+            on the same inputs as `observe`, the two reading in turns after each (`in_turns`: the machine's
+            latency of the moment weighs on both), and, as `libatspi_still`, in turns with `full` on the still
+            screen
   mss       a raw mss grab of the screen (the floor for any screenshot)
   step      the probe input until our observation reflects it
   env_step  a full env.step() of the same input, settling included
@@ -146,19 +147,40 @@ def two_state_median(samples: list[float]) -> float:
     return (statistics.median(samples[0::2]) + statistics.median(samples[1::2])) / 2
 
 
-def after_action_ms(env: AppEnv, runs: int, read: Callable[[], object]) -> float:
-    """`two_state_median` of `read()` right after the probe's input, once the screen and the bus went quiet."""
+def in_turns(reads: tuple[Callable[[], object], Callable[[], object]], runs: int,
+             before: Callable[[], None] | None = None) -> tuple[list[float], list[float]]:
+    """`runs` samples (ms) of each of two reads, taken in turns at the same moments: after `before()` (an input
+    and the wait for quiet), both read, the first of them changing every second sample. A latency-bound walk
+    like libatspi's moves with the machine's wake-up latency (VLC's: 110-420 ms in one session, over a
+    minute) far more than pipelined reads do; reading in turns puts both in the same conditions, and whatever
+    the first reader leaves behind (Qt building the objects of new cells) falls on each side alike. For probes
+    that toggle a pane, each state sees both orders."""
+    samples: tuple[list[float], list[float]] = ([], [])
+    for i in range(runs):
+        if before is not None:
+            before()
+        for k in ((0, 1) if (i // 2) % 2 == 0 else (1, 0)):
+            start = time.perf_counter()
+            reads[k]()
+            samples[k].append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def after_action_ms(
+    env: AppEnv, runs: int, reads: tuple[Callable[[], object], Callable[[], object]]
+) -> tuple[float, float]:
+    """`two_state_median` of each of two reads right after the probe's input, once the screen and the bus went
+    quiet, taken in turns (`in_turns`)."""
     backend = env.backend
     assert isinstance(backend, UbuntuBackend)
     action, _reading = STEP_PROBES.get(backend.app.name, _typing_probe)(env)
-    samples = []
-    for _ in range(runs):
+
+    def before() -> None:
         probe_input(env, action)
         backend._settle(time.monotonic())
-        start = time.perf_counter()
-        read()
-        samples.append((time.perf_counter() - start) * 1000)
-    return two_state_median(samples)
+
+    first, second = in_turns(reads, runs, before)
+    return two_state_median(first), two_state_median(second)
 
 
 def our_observation(env: AppEnv) -> Callable[[], object]:
@@ -296,16 +318,13 @@ def bench_app(app: UbuntuApp, desktop: Desktop, runs: int, results: dict, option
         app_name = next((e.app for e in env.tree if e.app), app.command[0])
         walk = libatspi_walker(app_name)
         walk()  # first walk connects libatspi; not timed
-        libatspi_still_ms = median_ms(walk, runs)
-        full_ms = median_ms(lambda: full_observe(backend), runs)
+        libatspi_still_ms, full_ms = map(statistics.median, in_turns((walk, lambda: full_observe(backend)), runs))
         backend.observe()
         still_ms = median_ms(backend.observe, runs)
         mss_ms = median_ms(backend._screen.grab_raw, runs)
         elements = len(env.tree)
         env.reset(seed=0, options=options)  # each probe series starts fresh: 30 sevens fill the display
-        libatspi_ms = after_action_ms(env, runs, walk)
-        env.reset(seed=0, options=options)
-        observe_ms = after_action_ms(env, runs, our_observation(env))
+        libatspi_ms, observe_ms = after_action_ms(env, runs, (walk, our_observation(env)))
         env.reset(seed=0, options=options)
         step_ms, env_step_ms = step_latency_ms(env, runs)
         results.update(

@@ -31,7 +31,6 @@ NOT_WALKED = (1 << STATE_BITS["defunct"]) | (1 << STATE_BITS["manages-descendant
 
 Call = Callable[..., Awaitable["Message | None"]]  # AtspiTree._call: a future of the reply
 GETALL_CRASHES = frozenset({"qt"})  # Qt 5.15 segfaults on org.freedesktop.DBus.Properties.GetAll
-UNASKED = ("", [])  # the role and interfaces of a hidden node that nobody asked for (`Reader.defers_static`)
 
 
 class Found(NamedTuple):
@@ -134,7 +133,8 @@ class Reader:
         values = self._properties(keys, replies[len(static) + 1 : len(static) + 1 + len(props)]) if early else None
         if shown is not None and not bits & shown:
             values = {}
-            fixed = self.memo.get(path, UNASKED) if deferred else self._static(path, replies[: len(static)])
+            # a hidden node's role and interfaces, when nobody asked for them (`defers_static`): none
+            fixed = ("", []) if deferred else self._static(path, replies[: len(static)])
         elif values is None:
             keys, props = self._property_asks(path, parent is None)
             later = self._static_asks(path) if deferred else []
@@ -261,6 +261,7 @@ class AskedAhead:
         for row in self.remembered:
             if row[3] > 0:
                 below.setdefault(row[1], []).append(row)
+        reader._static_asks(path)  # when the last read found it new and hidden (`Reader.defers_static`)
         reader._property_asks(path, False)
         rows, stack, seen = [], [path], {path}
         while stack:
