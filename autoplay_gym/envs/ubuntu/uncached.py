@@ -188,6 +188,7 @@ class AskedAhead:
         self.futures: dict[tuple, Awaitable] = {}
         self.taken = 0  # answers the walk took from what was asked ahead
         self.revealed = 0  # nodes shown again whose remembered containers were asked (`_reveal`)
+        self.closed = False
 
     def __call__(
         self, dest: str, path: str, interface: str, member: str, signature: str = "", body: list | None = None
@@ -251,8 +252,8 @@ class AskedAhead:
         the walk would find them a level per two or three round trips (VLC: ~12 round trips behind its main
         loop). Only containers: the leaves of item views are made anew each time they are shown (Qt's table
         cells), and are found below their containers, whose children are asked here."""
-        if states.cancelled() or states.exception() is not None or not _ok(states.result()):
-            return
+        if self.closed or states.cancelled() or states.exception() is not None or not _ok(states.result()):
+            return  # closed: the read is over, and nobody would take (or cancel) what this asks
         if not state_bits(states.result().body[0]) & shown:
             return
         self.revealed += 1
@@ -294,6 +295,7 @@ class AskedAhead:
         """Drop the answers nobody took (nodes gone or hidden since): those still to come are cancelled, so the
         read does not wait for them (their replies are dropped when they come), and the errors of those in are
         retrieved. Returns how many there were."""
+        self.closed = True
         left, self.futures = list(self.futures.values()), {}
         for future in left:
             if not future.cancel() and not future.cancelled():
