@@ -21,6 +21,16 @@ def _read(env, coroutine_factory):
     return atspi.loop.run(coroutine_factory, timeout=60, what="test read")
 
 
+def _qt_walk(app, bus):
+    """A walk of the whole app from nothing through a given call, asked one Get per property as on Qt 5."""
+    def walk(call):
+        return uncached.read_missing(
+            call, bus, set(), [ROOT_PATH], shown=app.shown, budget=500, child_limit=WALK_CHILD_LIMIT,
+            toolkit=next(iter(uncached.GETALL_CRASHES)), memo=app.memo,
+        )
+    return walk
+
+
 @pytest.mark.parametrize("batched", [True, False], ids=["GetAll", "Get-per-property"])
 def test_node_by_node_read_matches_the_cache(terminal, batched):
     """Both ways of asking for properties: one GetAll, or (as on Qt 5, which crashes on GetAll) one Get each,
@@ -85,11 +95,7 @@ def test_a_walk_asked_ahead_reads_what_a_walk_from_nothing_reads(terminal):
     qt = next(iter(uncached.GETALL_CRASHES))
     base = "/org/a11y/atspi/accessible/99999"
 
-    def walk(call):
-        return uncached.read_missing(
-            call, bus, set(), [ROOT_PATH], shown=app.shown, budget=500, child_limit=WALK_CHILD_LIMIT,
-            toolkit=qt, memo=app.memo,
-        )
+    walk = _qt_walk(app, bus)
 
     async def both():
         plain = await walk(atspi._call)
@@ -150,11 +156,7 @@ def test_a_pane_shown_again_has_its_remembered_containers_asked_once_it_answers(
     app = atspi._apps[bus]
     qt = next(iter(uncached.GETALL_CRASHES))
 
-    def walk(call):
-        return uncached.read_missing(
-            call, bus, set(), [ROOT_PATH], shown=app.shown, budget=500, child_limit=WALK_CHILD_LIMIT,
-            toolkit=qt, memo=app.memo,
-        )
+    walk = _qt_walk(app, bus)
 
     async def both():
         plain = await walk(atspi._call)
