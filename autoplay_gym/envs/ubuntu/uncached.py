@@ -63,12 +63,16 @@ class Reader:
         self.bus_name = bus_name
         self.memo: dict[str, tuple[str, list[str]]] = {} if memo is None else memo
         self.batch = toolkit.lower() not in GETALL_CRASHES
+        self.listed: dict[str, list[str]] = {}  # children listed in place of a child count (`lists_children`)
 
     def ask(self, path: str, interface: str, member: str, signature: str = "", body: list | None = None) -> Awaitable:
         """The reply, as the call gives it: a future (no task of its own when gathered)."""
         return self.call(self.bus_name, path, interface, member, signature, body or [])
 
     async def children(self, path: str) -> list[str]:
+        listed = self.listed.pop(path, None)
+        if listed is not None:
+            return listed
         reply = await self.ask(path, ACCESSIBLE, "GetChildren")
         return [child for _, child in reply.body[0]] if _ok(reply) else []
 
@@ -78,18 +82,30 @@ class Reader:
         keys, asks = self._property_asks(path, parent)
         return self._properties(keys, await asyncio.gather(*asks))
 
-    def _property_asks(self, path: str, parent: bool) -> tuple[tuple[str, ...], list[Awaitable]]:
-        keys = ("Name", "Description", "ChildCount", "Parent") if parent else ("Name", "Description", "ChildCount")
+    def _property_asks(
+        self, path: str, parent: bool, listing: bool = False
+    ) -> tuple[tuple[str, ...], list[Awaitable]]:
+        """The calls for Name, Description, ChildCount and (if `parent`) Parent; with `listing` (one Get per
+        property only: `lists_children`), the node's children in place of its child count."""
+        count = "Children" if listing and not self.batch else "ChildCount"
+        keys = ("Name", "Description", count, "Parent") if parent else ("Name", "Description", count)
         if self.batch:
             return keys, [self.ask(path, PROPERTIES, "GetAll", "s", [ACCESSIBLE])]
-        return keys, [self.ask(path, PROPERTIES, "Get", "ss", [ACCESSIBLE, k]) for k in keys]
+        return keys, [
+            self.ask(path, ACCESSIBLE, "GetChildren") if k == "Children" else
+            self.ask(path, PROPERTIES, "Get", "ss", [ACCESSIBLE, k])
+            for k in keys
+        ]
 
     def _properties(self, keys: tuple[str, ...], replies: list) -> dict[str, object]:
         if self.batch:
             props = replies[0].body[0] if _ok(replies[0]) else {}
             values = {k: props[k].value for k in keys if k in props}
         else:
-            values = {k: r.body[0].value for k, r in zip(keys, replies) if _ok(r)}
+            values = {k: r.body[0] if k == "Children" else r.body[0].value for k, r in zip(keys, replies) if _ok(r)}
+            if "Children" in values:
+                values["Children"] = [child for _, child in values["Children"]]  # type: ignore[attr-defined]
+                values["ChildCount"] = len(values["Children"])  # type: ignore[arg-type]
         parent = values.get("Parent")
         values["Parent"] = parent[1] if isinstance(parent, (list, tuple)) and len(parent) == 2 else ""
         return values
@@ -119,7 +135,8 @@ class Reader:
         `likely_shown` (it showed at the last read, or it is the child of a shown node) asks for those together
         with the states, a round trip less; they are dropped if it turns out hidden. Every call goes out at
         once, as a future: gathered, they cost no task each."""
-        # ChildCount, not GetChildren: listing a spreadsheet's children would build 2^31 objects
+        # ChildCount, not GetChildren, until the states say whether the node manages its descendants: listing a
+        # spreadsheet's children would build 2^31 objects (`lists_children`)
         early = shown is None or likely_shown
         deferred = self.defers_static(path, early)
         static = [] if deferred else self._static_asks(path)
@@ -136,11 +153,14 @@ class Reader:
             # a hidden node's role and interfaces, when nobody asked for them (`defers_static`): none
             fixed = ("", []) if deferred else self._static(path, replies[: len(static)])
         elif values is None:
-            keys, props = self._property_asks(path, parent is None)
+            keys, props = self._property_asks(path, parent is None, self.lists_children(bits))
             later = self._static_asks(path) if deferred else []
             answers = await asyncio.gather(*later, *props)
             fixed = self._static(path, answers[: len(later)] if deferred else replies[: len(static)])
             values = self._properties(keys, answers[len(later):])
+            listed = values.pop("Children", None)
+            if listed is not None:
+                self.listed[path] = listed  # type: ignore[assignment]
         else:
             fixed = self._static(path, replies[: len(static)])
         if fixed is None:
@@ -158,6 +178,13 @@ class Reader:
             str(values.get("Description", "")),
             bits,
         )
+
+    def lists_children(self, states: int) -> bool:
+        """Whether a shown node's children are asked in place of its child count, once its states are known: on
+        toolkits without GetAll (Qt), where the count is a call of its own. The count is the list's length and
+        the walk takes the list (`children`): a container costs one call less and its level one round trip
+        less. Not where the node manages its descendants (Qt's item views do): listing them builds them all."""
+        return not self.batch and not states & NOT_WALKED
 
     def defers_static(self, path: str, early: bool) -> bool:
         """Whether a new node's role and interfaces wait for its states to say it shows: on toolkits without
@@ -254,7 +281,8 @@ class AskedAhead:
         cells), and are found below their containers, whose children are asked here."""
         if self.closed or states.cancelled() or states.exception() is not None or not _ok(states.result()):
             return  # closed: the read is over, and nobody would take (or cancel) what this asks
-        if not state_bits(states.result().body[0]) & shown:
+        bits = state_bits(states.result().body[0])
+        if not bits & shown:
             return
         self.revealed += 1
         reader = Reader(self.ask, self.bus_name, toolkit, memo)
@@ -263,7 +291,7 @@ class AskedAhead:
             if row[3] > 0:
                 below.setdefault(row[1], []).append(row)
         reader._static_asks(path)  # when the last read found it new and hidden (`Reader.defers_static`)
-        reader._property_asks(path, False)
+        reader._property_asks(path, False, reader.lists_children(bits))
         rows, stack, seen = [], [path], {path}
         while stack:
             parent = stack.pop()
@@ -289,7 +317,7 @@ class AskedAhead:
                 reader._static_asks(path)
             reader.ask(path, ACCESSIBLE, "GetState")
             if eager(states):
-                reader._property_asks(path, False)
+                reader._property_asks(path, False, reader.lists_children(states))
 
     def close(self) -> int:
         """Drop the answers nobody took (nodes gone or hidden since): those still to come are cancelled, so the

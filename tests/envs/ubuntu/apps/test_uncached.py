@@ -114,8 +114,9 @@ def test_a_walk_asked_ahead_reads_what_a_walk_from_nothing_reads(terminal):
     plain, ahead, paths, taken, unused = _read(terminal, both)
     assert len(plain) >= 10
     assert sorted(ahead) == sorted(plain)
-    asks = sum(1 + (3 if f.states & app.shown else 0) + (1 if f.child_count and f.states & app.shown else 0)
-               for f in plain)
+    # each node's states; a shown one's name, description and children (its child count where it manages its
+    # descendants: `Reader.lists_children`)
+    asks = sum(1 + (3 if f.states & app.shown else 0) for f in plain)
     assert taken >= asks * 0.9, (taken, asks)  # a hidden child counted as walkable asks no children
     assert {base + "0", base + "1"} <= paths and base + "2" not in paths
     assert unused >= 6  # the node gone: its states, three properties and children; the hidden one's states
@@ -174,6 +175,30 @@ def test_a_pane_shown_again_has_its_remembered_containers_asked_once_it_answers(
     containers = [f for f in plain if f.parent != ROOT_PATH and f.child_count > 0 and f.states & app.shown]
     assert len(containers) >= 3
     # asked ahead at first: the app's children, the frame's states; then, revealed, the containers' states,
-    # three properties and children, and the frame's properties and children
-    assert before <= 3 and taken >= before + 5 * len(containers), (before, taken, len(containers))
+    # name, description and children, and the frame's
+    assert before <= 3 and taken >= before + 4 * len(containers), (before, taken, len(containers))
     assert unused <= 3
+
+
+def test_asked_one_get_each_a_shown_node_lists_its_children_in_place_of_its_count(terminal):
+    """On a toolkit without GetAll (Qt 5), a shown node that does not manage its descendants is asked for its
+    children instead of its child count, and the walk takes that list rather than asking for it again: one
+    GetChildren per container, and ChildCount only where a node manages its descendants."""
+    atspi = terminal.backend._atspi
+    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
+    app = atspi._apps[bus]
+    asked: dict[str, list[str]] = {}
+
+    def counting(dest, path, interface, member, signature="", body=None):
+        asked.setdefault(path, []).append(body[1] if member == "Get" else member)
+        return atspi._call(dest, path, interface, member, signature, body)
+
+    walked = _read(terminal, lambda: _qt_walk(app, bus)(counting))
+    plain = _read(terminal, lambda: _qt_walk(app, bus)(atspi._call))
+    assert sorted(walked) == sorted(plain)
+    shown = [f for f in walked if f.states & app.shown]
+    assert sum(1 for f in shown if f.child_count) >= 5
+    for f in shown:
+        calls = asked[f.path]
+        assert calls.count("GetChildren") == (0 if f.states & uncached.NOT_WALKED else 1), (f.path, calls)
+        assert ("ChildCount" in calls) == bool(f.states & uncached.NOT_WALKED), (f.path, calls)
