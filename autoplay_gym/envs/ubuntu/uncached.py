@@ -102,10 +102,12 @@ class Reader:
             props = replies[0].body[0] if _ok(replies[0]) else {}
             values = {k: props[k].value for k in keys if k in props}
         else:
-            values = {k: r.body[0] if k == "Children" else r.body[0].value for k, r in zip(keys, replies) if _ok(r)}
+            values = {
+                k: [child for _, child in r.body[0]] if k == "Children" else r.body[0].value
+                for k, r in zip(keys, replies) if _ok(r)
+            }
             if "Children" in values:
-                values["Children"] = [child for _, child in values["Children"]]  # type: ignore[attr-defined]
-                values["ChildCount"] = len(values["Children"])  # type: ignore[arg-type]
+                values["ChildCount"] = len(values["Children"])
         parent = values.get("Parent")
         values["Parent"] = parent[1] if isinstance(parent, (list, tuple)) and len(parent) == 2 else ""
         return values
@@ -194,6 +196,24 @@ class Reader:
         return not self.batch and not early and path not in self.memo
 
 
+def _reached(rows: list[tuple], parents: list[str], shown: int, child_limit: int) -> tuple[list[tuple], list[str]]:
+    """The `rows` a walk from `parents` meets, descending only through walkable ones (as `read_missing` does),
+    and the paths of those it descends through."""
+    below: dict[str, list[tuple]] = {}
+    for row in rows:
+        below.setdefault(row[1], []).append(row)
+    met, walkable, seen, stack = [], [], set(parents), list(parents)
+    while stack:
+        for row in below.get(stack.pop(), ()):
+            if row[0] not in seen:
+                seen.add(row[0])
+                met.append(row)
+                if _walkable(row[-1], shown, row[3], child_limit):
+                    walkable.append(row[0])
+                    stack.append(row[0])
+    return met, walkable
+
+
 class AskedAhead:
     """Calls sent before a walk asks for them, which the walk then takes instead of asking again.
 
@@ -245,18 +265,7 @@ class AskedAhead:
         through those, as the walk does: a pane hidden since costs nothing). Children go first: the app answers
         in order, and new nodes below them are asked only once they are listed."""
         reader = Reader(self.ask, self.bus_name, toolkit, memo)
-        below: dict[str, list[tuple]] = {}
-        for row in self.rows:
-            below.setdefault(row[1], []).append(row)
-        rows, walkable, seen, stack = [], [], set(parents), list(parents)
-        while stack:
-            for row in below.get(stack.pop(), ()):
-                if row[0] not in seen:
-                    seen.add(row[0])
-                    rows.append(row)
-                    if _walkable(row[-1], shown, row[3], child_limit):
-                        walkable.append(row[0])
-                        stack.append(row[0])
+        rows, walkable = _reached(self.rows, parents, shown, child_limit)
         for path in (*parents, *walkable):
             reader.ask(path, ACCESSIBLE, "GetChildren")
         # one GetAll is asked with the states (`read_missing`)
@@ -286,22 +295,11 @@ class AskedAhead:
             return
         self.revealed += 1
         reader = Reader(self.ask, self.bus_name, toolkit, memo)
-        below: dict[str, list[tuple]] = {}
-        for row in self.remembered:
-            if row[3] > 0:
-                below.setdefault(row[1], []).append(row)
         reader._static_asks(path)  # when the last read found it new and hidden (`Reader.defers_static`)
         reader._property_asks(path, False, reader.lists_children(bits))
-        rows, stack, seen = [], [path], {path}
-        while stack:
-            parent = stack.pop()
+        rows, walkable = _reached([row for row in self.remembered if row[3] > 0], [path], shown, child_limit)
+        for parent in (path, *walkable):
             reader.ask(parent, ACCESSIBLE, "GetChildren")
-            for row in below.get(parent, ()):
-                if row[0] not in seen:
-                    seen.add(row[0])
-                    rows.append(row)
-                    if _walkable(row[-1], shown, row[3], child_limit):
-                        stack.append(row[0])
         self.describe(rows, eager=lambda bits: reader.batch or bool(bits & shown), toolkit=toolkit, memo=memo)
 
     def describe(
