@@ -310,13 +310,13 @@ class AtspiTree:
         self._cells: dict[str, dict[str, dict]] = {}  # per app: the visible cells of its tables (quirks.CellKeep)
         self._walked: dict[str, set[str]] = {}  # per app: the paths its last full read found by walking, not cached
         # per app: the rows of walked nodes that the last read did not reach (below a pane hidden since), as they
-        # were when last read (`_remember_walked`, `uncached.AskedAhead._reveal`)
+        # were when last read (`_remember_walked`, `uncached.AskedAhead._ask_below`)
         self._remembered: dict[str, dict[str, tuple]] = {}
         self.reads = {"reused": 0, "patched": 0, "full": 0}  # how each app's nodes were read, for benchmarks
         self.fills = {"kept": 0, "read": 0}  # nodes whose extents and text were kept from the last read, or read
         self.silent_states = {"kept": 0, "asked": 0}  # LibreOffice's unannounced states: kept (no pixel changed), asked
         # answers asked ahead of full reads (`_walk_ahead`) and patched ones (`_described_ahead`), and panes shown
-        # again whose remembered containers were asked ahead (`uncached.AskedAhead._reveal`)
+        # again whose remembered containers were asked ahead (`uncached.AskedAhead._ask_below`)
         self.walked_ahead = {"taken": 0, "unused": 0, "revealed": 0}
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
         # and no event named them (see damage.py)
@@ -576,8 +576,8 @@ class AtspiTree:
         keep = quirks.CellKeep(
             self._cells.setdefault(bus_name, {}), _unchanged(app, tiles, self.screen), changes.nodes
         )
-        expand_managed = partial(
-            quirks.expand_managed, self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT, afresh, keep
+        expand_managed = partial(  # through `asked`: the walk asked ahead for some (AskedAhead._expand_managing)
+            quirks.expand_managed, asked or self._call, bus_name, app, roots, RawNode, WALK_CHILD_LIMIT, afresh, keep
         )
         omitted = await expand_managed()
         await quirks.find_gtk_islands(self._call, bus_name, app, roots)
@@ -661,15 +661,17 @@ class AtspiTree:
         """The calls of the full read that follows every drawing on a toolkit that does not announce its changes
         (Qt, Chromium, GTK2), asked ahead: its `GetItems` at once (the app answers in order, and the rest waits
         for it), and, once the read knows where its walk starts, the walk of what the last full read found
-        outside the cache below there (all of Qt's tree), as if it were still there (`uncached.AskedAhead`). The
-        walk's levels then cost about one round trip: VLC's ~18 behind its main loop, Chromium's ~5 after its
-        5 ms `GetItems`. None where no full read follows."""
+        outside the cache below there (all of Qt's tree), as if it were still there, save the nodes the app said
+        it hid or showed since (`uncached.AskedAhead`). The walk's levels then cost about one round trip: VLC's ~18
+        behind its main loop, Chromium's ~5 after its 5 ms `GetItems`. None where no full read follows."""
         memo = self._nodes_memo.get(app.bus_name)
         if not memo or not _reads_in_full(app, changes, drawn):
             return None
         walked = self._walked.get(app.bus_name, set())
         remembered = [row for path, row in self._remembered.get(app.bus_name, {}).items() if path not in walked]
-        asked = uncached.AskedAhead(self._call, app.bus_name, [row for row in memo if row[0] in walked], remembered)
+        asked = uncached.AskedAhead(
+            self._call, app.bus_name, [row for row in memo if row[0] in walked], remembered, changes.showing
+        )
         if not app.caches_nothing:
             asked.ask(app.bus_name, CACHE_PATH, "org.a11y.atspi.Cache", "GetItems")
         return asked
@@ -1351,7 +1353,7 @@ def _remember_walked(remembered: dict[str, tuple], nodes: dict[str, RawNode], wa
     """Update, in place, the rows of every node a full read found by walking, as last read: `nodes` and
     `walked` are this read's. A remembered node this read did not find where it would have (its parent shown
     and walked into) is gone, and so is what hung below it. Those below a node hidden since stay, for
-    `uncached.AskedAhead._reveal`; at most REMEMBERED_LIMIT of them."""
+    `uncached.AskedAhead._ask_below`; at most REMEMBERED_LIMIT of them."""
     remembered.update((path, _row(nodes[path])) for path in walked if path in nodes)
     below: dict[str, list[str]] = {}
     for path, row in remembered.items():

@@ -56,6 +56,8 @@ class Changes:
     focus: bool = False  # focus moved: re-read the nodes that had it too (the loser is not always announced)
     shown: bool = False  # a node was shown or hidden: which nodes the read keeps changes
     revealed: bool = False  # a node said it was shown: its subtree is likely read again (atspi._described_ahead)
+    # the last news of each node's SHOWING state (set or cleared): where a walk asked ahead goes (atspi._walk_ahead)
+    showing: dict[str, bool] = field(default_factory=dict)
     full: bool = False  # read everything again
 
     def __bool__(self) -> bool:
@@ -84,6 +86,8 @@ class Changes:
             shown = member == "StateChanged" and detail in ("showing", "visible")
             self.shown = self.shown or shown
             self.revealed = self.revealed or (shown and gained)
+            if member == "StateChanged" and detail == "showing":
+                self.showing[path] = gained
         elif member in CHILD_STATE_CHANGES:
             self.child_states.add(path)
         elif member in STRUCTURE_CHANGES:

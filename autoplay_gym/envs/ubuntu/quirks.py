@@ -216,7 +216,7 @@ async def expand_managed(
         known.add(node.path)
         stack.extend(node.children)
     for node in managing:
-        if node.role in ("table", "tree table") and node.has("Table"):
+        if node.role in uncached.TABLE_ROLES and node.has("Table"):
             omitted += await add_visible_cells(call, bus_name, node, make_node, keep)
             continue
         count = await call(bus_name, node.path, PROPERTIES, "Get", "ss", [ACCESSIBLE, "ChildCount"])

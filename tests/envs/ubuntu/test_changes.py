@@ -48,6 +48,18 @@ def test_only_a_node_that_says_it_was_shown_is_revealed(detail):
     assert hidden.shown and hidden.nodes == {NODE}
 
 
+def test_the_last_news_of_each_nodes_showing_state_is_kept():
+    """A walk asked ahead goes where the app said it shows (atspi._walk_ahead): the last word counts."""
+    other = NODE + "1"
+    changes = Changes()
+    changes.add_event("StateChanged", NODE, "showing", gained=True)
+    changes.add_event("StateChanged", other, "showing", gained=True)
+    changes.add_event("StateChanged", NODE, "showing", gained=False)
+    changes.add_event("StateChanged", NODE + "2", "visible", gained=False)  # visible is not SHOWING
+    changes.add_event("StateChanged", NODE + "3", "checked", gained=True)
+    assert changes.showing == {NODE: False, other: True}
+
+
 def test_focus_state_change_rereads_former_focus_holders():
     changes = Changes()
     changes.add_event("StateChanged", NODE, "focused")

@@ -180,6 +180,42 @@ def test_a_pane_shown_again_has_its_remembered_containers_asked_once_it_answers(
     assert unused <= 3
 
 
+def test_a_walk_asked_ahead_goes_where_the_app_said_it_hid_or_showed_nodes(terminal):
+    """News of a node hidden since the last read (Qt's showing events): nothing below it is asked ahead. News
+    of one shown that the last read found hidden: its remembered containers are asked at once, before any
+    answer. Either way the news only steers what is asked ahead: here it is wrong (the node still shows) or
+    right, and the walk reads what a walk from nothing reads."""
+    atspi = terminal.backend._atspi
+    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
+    app = atspi._apps[bus]
+    qt = next(iter(uncached.GETALL_CRASHES))
+    walk = _qt_walk(app, bus)
+
+    async def both():
+        plain = await walk(atspi._call)
+        frame = next(f for f in plain if f.parent == ROOT_PATH and f.states & app.shown)
+        below = {f.path for f in plain if f.path != frame.path}  # the frame holds everything but itself
+        hidden_news = uncached.AskedAhead(atspi._call, bus, [tuple(f) for f in plain], showing={frame.path: False})
+        hidden_news.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=qt, memo=app.memo)
+        asked_below = {key[0] for key in hidden_news.futures} & below
+        after_hidden = await walk(hidden_news)
+        hidden_news.close()
+        last = [(*tuple(frame)[:-1], 0)]  # the frame, hidden at the last read
+        remembered = [tuple(f) for f in plain if f.parent != ROOT_PATH]
+        shown_news = uncached.AskedAhead(atspi._call, bus, last, remembered, showing={frame.path: True})
+        shown_news.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=qt, memo=app.memo)
+        asked_at_once = {key[0] for key in shown_news.futures} & below
+        after_shown = await walk(shown_news)
+        return plain, asked_below, after_hidden, asked_at_once, after_shown, shown_news.revealed, shown_news.close()
+
+    plain, asked_below, after_hidden, asked_at_once, after_shown, revealed, unused = _read(terminal, both)
+    assert sorted(after_hidden) == sorted(plain) and sorted(after_shown) == sorted(plain)
+    assert not asked_below
+    containers = {f.path for f in plain if f.parent != ROOT_PATH and f.child_count > 0 and f.states & app.shown}
+    assert len(containers) >= 3 and containers <= asked_at_once and revealed == 1
+    assert unused <= 3
+
+
 def test_asked_one_get_each_a_shown_node_lists_its_children_in_place_of_its_count(terminal):
     """On a toolkit without GetAll (Qt 5), a shown node that does not manage its descendants is asked for its
     children instead of its child count, and the walk takes that list rather than asking for it again: one

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from autoplay_gym.envs.ubuntu import quirks
 from tests.envs.ubuntu.apps import media
 from tests.envs.ubuntu.apps.support import (
     app_env,
@@ -107,8 +108,9 @@ def test_reads_asked_ahead_match_reads_from_nothing(vlc):
 
 def test_a_playlist_shown_again_is_read_as_from_nothing_with_its_containers_asked_ahead(vlc):
     """Each time the playlist is shown, Qt makes its cells anew; its containers keep their paths. Shown, hidden
-    and shown again, the last read asks the remembered containers at once when the playlist's pane answers that
-    it shows (uncached.AskedAhead._reveal), and finds what a read from nothing finds."""
+    and shown again, the last read asks the remembered containers at once, as Qt announced the pane shown (or
+    else once the pane answers that it shows: uncached.AskedAhead._ask_below), and finds what a read from
+    nothing finds."""
     vlc.reset(seed=0)
     atspi = vlc.backend._atspi
     before = atspi.walked_ahead["revealed"]
@@ -119,5 +121,39 @@ def test_a_playlist_shown_again_is_read_as_from_nothing_with_its_containers_aske
         sizes.append(len(vlc.backend.observe().tree))
     assert sizes[0] > sizes[1] + 10 and sizes[2] == sizes[0], sizes
     assert atspi.walked_ahead["revealed"] > before, atspi.walked_ahead
+    patched = vlc.backend.observe().tree.to_text()
+    assert patched == vlc.backend.observe(fresh=True).tree.to_text()
+
+
+def test_a_hidden_playlist_is_not_asked_ahead_and_a_shown_ones_item_views_are(vlc, monkeypatch):
+    """Qt announces each widget it hides or shows, and the walk asked ahead goes by that news: with the playlist
+    hidden, nothing below it is asked (no answer goes unused). Shown again, what the read asks of the cells of
+    its two item views (quirks.expand_managed) was asked ahead, each step once the one before answered
+    (uncached.AskedAhead._expand_managing), and the read is what a read from nothing finds."""
+    vlc.reset(seed=0)
+    atspi = vlc.backend._atspi
+    taken: list[int] = []
+    expand_managed = quirks.expand_managed
+
+    async def counted(call, *args, **kwargs):
+        before = getattr(call, "taken", 0)
+        omitted = await expand_managed(call, *args, **kwargs)
+        taken.append(getattr(call, "taken", 0) - before)
+        return omitted
+
+    monkeypatch.setattr(quirks, "expand_managed", counted)
+    toggle = {"type": "hotkey", "keys": ["ctrl", "l"]}
+    step_ok(vlc, toggle)
+    shown = len(vlc.tree)
+    before = dict(atspi.walked_ahead)
+    step_ok(vlc, toggle)
+    assert len(vlc.tree) < shown - 10  # hidden
+    assert atspi.walked_ahead["taken"] > before["taken"]
+    assert atspi.walked_ahead["unused"] - before["unused"] < 10, atspi.walked_ahead  # ~66 before news steered it
+    taken.clear()
+    step_ok(vlc, toggle)
+    cells = max(len(paths) for paths in atspi._read_afresh.values())  # the one app read: VLC
+    assert len(vlc.tree) == shown and cells >= 20
+    assert max(taken) >= cells, (taken, cells)  # at least each cell's states
     patched = vlc.backend.observe().tree.to_text()
     assert patched == vlc.backend.observe(fresh=True).tree.to_text()
