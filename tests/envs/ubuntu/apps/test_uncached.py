@@ -8,6 +8,8 @@ from autoplay_gym.envs.ubuntu import uncached
 from autoplay_gym.envs.ubuntu.atspi import NULL_PATH, ROOT_PATH, WALK_CHILD_LIMIT
 from tests.envs.ubuntu.apps.support import app_env
 
+QT = next(iter(uncached.GETALL_CRASHES))  # asked one Get per property, as Qt 5 is
+
 
 @pytest.fixture(scope="module")
 def terminal():
@@ -21,12 +23,19 @@ def _read(env, coroutine_factory):
     return atspi.loop.run(coroutine_factory, timeout=60, what="test read")
 
 
+def _terminal_app(env):
+    """The env's AT-SPI reader, and the terminal's bus name and app info in it."""
+    atspi = env.backend._atspi
+    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
+    return atspi, bus, atspi._apps[bus]
+
+
 def _qt_walk(app, bus):
     """A walk of the whole app from nothing through a given call, asked one Get per property as on Qt 5."""
     def walk(call):
         return uncached.read_missing(
             call, bus, set(), [ROOT_PATH], shown=app.shown, budget=500, child_limit=WALK_CHILD_LIMIT,
-            toolkit=next(iter(uncached.GETALL_CRASHES)), memo=app.memo,
+            toolkit=QT, memo=app.memo,
         )
     return walk
 
@@ -35,15 +44,13 @@ def _qt_walk(app, bus):
 def test_node_by_node_read_matches_the_cache(terminal, batched):
     """Both ways of asking for properties: one GetAll, or (as on Qt 5, which crashes on GetAll) one Get each,
     where a parent the walk already knows is not asked for."""
-    atspi = terminal.backend._atspi
-    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
-    app = atspi._apps[bus]
+    atspi, bus, app = _terminal_app(terminal)
 
     async def both():
         cached = await atspi._items(bus)
         walked = await uncached.read_missing(
             atspi._call, bus, set(), [ROOT_PATH], shown=app.shown, budget=500, child_limit=WALK_CHILD_LIMIT,
-            toolkit=app.toolkit if batched else next(iter(uncached.GETALL_CRASHES)),
+            toolkit=app.toolkit if batched else QT,
         )
         return cached, walked
 
@@ -65,8 +72,7 @@ def test_node_by_node_read_matches_the_cache(terminal, batched):
 
 
 def test_climbing_from_a_node_reaches_the_application(terminal):
-    atspi = terminal.backend._atspi
-    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
+    atspi, bus, _app = _terminal_app(terminal)
 
     async def climb():
         cached = await atspi._items(bus)
@@ -89,10 +95,7 @@ def test_a_walk_asked_ahead_reads_what_a_walk_from_nothing_reads(terminal):
     walk through it finds the same nodes as a walk that asked nothing ahead and takes most of its answers from
     those asked ahead; nothing below the hidden node is asked (the walk does not go there); the answers nobody
     took (the node gone) are dropped on close."""
-    atspi = terminal.backend._atspi
-    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
-    app = atspi._apps[bus]
-    qt = next(iter(uncached.GETALL_CRASHES))
+    atspi, bus, app = _terminal_app(terminal)
     base = "/org/a11y/atspi/accessible/99999"
 
     walk = _qt_walk(app, bus)
@@ -106,7 +109,7 @@ def test_a_walk_asked_ahead_reads_what_a_walk_from_nothing_reads(terminal):
             (base + "2", base + "1", 0, 0, [], "", "label", "", app.shown),
         ]
         asked = uncached.AskedAhead(atspi._call, bus, [*(tuple(f) for f in plain), *extra])
-        asked.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=qt, memo=app.memo)
+        asked.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=QT, memo=app.memo)
         paths = {key[0] for key in asked.futures}
         ahead = await walk(asked)
         return plain, ahead, paths, asked.taken, asked.close()
@@ -125,9 +128,7 @@ def test_a_walk_asked_ahead_reads_what_a_walk_from_nothing_reads(terminal):
 def test_asked_one_get_each_a_hidden_node_costs_its_states_alone(terminal):
     """On a toolkit without GetAll (Qt 5), a new node's role and interfaces are asked with its properties once
     its states say it shows: a hidden node is asked for its states and nothing else."""
-    atspi = terminal.backend._atspi
-    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
-    app = atspi._apps[bus]
+    atspi, bus, app = _terminal_app(terminal)
     asked: dict[str, list[str]] = {}
 
     def counting(dest, path, interface, member, signature="", body=None):
@@ -136,7 +137,7 @@ def test_asked_one_get_each_a_hidden_node_costs_its_states_alone(terminal):
 
     found = _read(terminal, lambda: uncached.read_missing(
         counting, bus, set(), [ROOT_PATH], shown=app.shown, budget=500, child_limit=WALK_CHILD_LIMIT,
-        toolkit=next(iter(uncached.GETALL_CRASHES)), memo={},
+        toolkit=QT, memo={},
     ))
     shown = [f for f in found if f.states & app.shown]
     hidden = [f for f in found if not f.states & app.shown]
@@ -152,10 +153,7 @@ def test_a_pane_shown_again_has_its_remembered_containers_asked_once_it_answers(
     remembered from before, the containers below it. Once the frame's states answer that it shows, what the walk
     will ask of those containers is asked at once: the walk takes it, and reads what a walk from nothing reads.
     The leaves (no children) are left to the walk."""
-    atspi = terminal.backend._atspi
-    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
-    app = atspi._apps[bus]
-    qt = next(iter(uncached.GETALL_CRASHES))
+    atspi, bus, app = _terminal_app(terminal)
 
     walk = _qt_walk(app, bus)
 
@@ -165,7 +163,7 @@ def test_a_pane_shown_again_has_its_remembered_containers_asked_once_it_answers(
         last = [(*tuple(frame)[:-1], 0)]  # the frame, hidden
         remembered = [tuple(f) for f in plain if f.parent != ROOT_PATH]
         asked = uncached.AskedAhead(atspi._call, bus, last, remembered)
-        asked.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=qt, memo=app.memo)
+        asked.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=QT, memo=app.memo)
         before = len(asked.futures)
         ahead = await walk(asked)
         return plain, frame, ahead, before, asked.taken, asked.close()
@@ -185,10 +183,7 @@ def test_a_walk_asked_ahead_goes_where_the_app_said_it_hid_or_showed_nodes(termi
     of one shown that the last read found hidden: its remembered containers are asked at once, before any
     answer. Either way the news only steers what is asked ahead: here it is wrong (the node still shows) or
     right, and the walk reads what a walk from nothing reads."""
-    atspi = terminal.backend._atspi
-    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
-    app = atspi._apps[bus]
-    qt = next(iter(uncached.GETALL_CRASHES))
+    atspi, bus, app = _terminal_app(terminal)
     walk = _qt_walk(app, bus)
 
     async def both():
@@ -196,14 +191,14 @@ def test_a_walk_asked_ahead_goes_where_the_app_said_it_hid_or_showed_nodes(termi
         frame = next(f for f in plain if f.parent == ROOT_PATH and f.states & app.shown)
         below = {f.path for f in plain if f.path != frame.path}  # the frame holds everything but itself
         hidden_news = uncached.AskedAhead(atspi._call, bus, [tuple(f) for f in plain], showing={frame.path: False})
-        hidden_news.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=qt, memo=app.memo)
+        hidden_news.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=QT, memo=app.memo)
         asked_below = {key[0] for key in hidden_news.futures} & below
         after_hidden = await walk(hidden_news)
         hidden_news.close()
         last = [(*tuple(frame)[:-1], 0)]  # the frame, hidden at the last read
         remembered = [tuple(f) for f in plain if f.parent != ROOT_PATH]
         shown_news = uncached.AskedAhead(atspi._call, bus, last, remembered, showing={frame.path: True})
-        shown_news.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=qt, memo=app.memo)
+        shown_news.walk([ROOT_PATH], shown=app.shown, child_limit=WALK_CHILD_LIMIT, toolkit=QT, memo=app.memo)
         asked_at_once = {key[0] for key in shown_news.futures} & below
         after_shown = await walk(shown_news)
         return plain, asked_below, after_hidden, asked_at_once, after_shown, shown_news.revealed, shown_news.close()
@@ -220,9 +215,7 @@ def test_asked_one_get_each_a_shown_node_lists_its_children_in_place_of_its_coun
     """On a toolkit without GetAll (Qt 5), a shown node that does not manage its descendants is asked for its
     children instead of its child count, and the walk takes that list rather than asking for it again: one
     GetChildren per container, and ChildCount only where a node manages its descendants."""
-    atspi = terminal.backend._atspi
-    bus = next(name for name, app in atspi._apps.items() if app.name == "gnome-terminal-server")
-    app = atspi._apps[bus]
+    atspi, bus, app = _terminal_app(terminal)
     asked: dict[str, list[str]] = {}
 
     def counting(dest, path, interface, member, signature="", body=None):
