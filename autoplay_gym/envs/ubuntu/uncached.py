@@ -371,7 +371,8 @@ class AskedAhead:
         """A managing node's child count answered: within `child_limit`, ask for its children (as
         `quirks.expand_managed` does: listing a huge one would build every child)."""
         reply = _answer(self, count)
-        if reply is None or not 0 < int(reply.body[0].value) <= child_limit:
+        total = getattr(reply.body[0], "value", None) if reply is not None else None
+        if not isinstance(total, int) or not 0 < total <= child_limit:
             return
         self.ask_again(self.bus_name, path, PROPERTIES, "Get", "ss", [ACCESSIBLE, "ChildCount"])
         listed = self.ask(self.bus_name, path, ACCESSIBLE, "GetChildren")
