@@ -352,16 +352,15 @@ class AskedAhead:
         anew each time it is shown; read after the walk, their child count, children, cells' states and shown
         cells' properties took four round trips behind Qt's main loop, ~20 of a read's ~50 ms. One level: Qt's
         cells have no children; deeper nodes are left to the read."""
-        for path, *rest, states in rows:
-            role, interfaces = rest[5], rest[3]
+        for node in map(Found._make, rows):
             if (
-                states & shown and states & MANAGES and not states & DEFUNCT
-                and not (role in TABLE_ROLES and "org.a11y.atspi.Table" in interfaces)
+                node.states & shown and node.states & MANAGES and not node.states & DEFUNCT
+                and not (node.role in TABLE_ROLES and "org.a11y.atspi.Table" in node.interfaces)
             ):
-                count = self.ask(self.bus_name, path, PROPERTIES, "Get", "ss", [ACCESSIBLE, "ChildCount"])
+                count = self.ask(self.bus_name, node.path, PROPERTIES, "Get", "ss", [ACCESSIBLE, "ChildCount"])
                 if isinstance(count, asyncio.Future):
                     count.add_done_callback(partial(
-                        self._counted, path, shown=shown, child_limit=child_limit, toolkit=toolkit, memo=memo,
+                        self._counted, node.path, shown=shown, child_limit=child_limit, toolkit=toolkit, memo=memo,
                     ))
 
     def _counted(
