@@ -288,7 +288,8 @@ class AskedAhead:
         once, not a round trip later when its states answer (`_reveal`). News that turns out wrong costs only
         speed: the walk asks what it lacks itself, and leaves what it does not need."""
         reader = Reader(self.ask, self.bus_name, toolkit, memo)
-        rows, walkable = _reached([self._as_announced(row, shown) for row in self.rows], parents, shown, child_limit)
+        announced = [self._as_announced(row, shown) for row in self.rows] if self.showing else self.rows
+        rows, walkable = _reached(announced, parents, shown, child_limit)
         for path in (*parents, *walkable):
             reader.ask(path, ACCESSIBLE, "GetChildren")
         # one GetAll is asked with the states (`read_missing`)
@@ -352,16 +353,18 @@ class AskedAhead:
         anew each time it is shown; read after the walk, their child count, children, cells' states and shown
         cells' properties took four round trips behind Qt's main loop, ~20 of a read's ~50 ms. One level: Qt's
         cells have no children; deeper nodes are left to the read."""
-        for node in map(Found._make, rows):
-            if (
-                node.states & shown and node.states & MANAGES and not node.states & DEFUNCT
-                and not (node.role in TABLE_ROLES and "org.a11y.atspi.Table" in node.interfaces)
-            ):
-                count = self.ask(self.bus_name, node.path, PROPERTIES, "Get", "ss", [ACCESSIBLE, "ChildCount"])
-                if isinstance(count, asyncio.Future):
-                    count.add_done_callback(partial(
-                        self._counted, node.path, shown=shown, child_limit=child_limit, toolkit=toolkit, memo=memo,
-                    ))
+        for row in rows:
+            states = row[-1]
+            if not (states & shown and states & MANAGES) or states & DEFUNCT:
+                continue  # the read expands only shown nodes that manage their descendants
+            node = Found._make(row)
+            if node.role in TABLE_ROLES and "org.a11y.atspi.Table" in node.interfaces:
+                continue
+            count = self.ask(self.bus_name, node.path, PROPERTIES, "Get", "ss", [ACCESSIBLE, "ChildCount"])
+            if isinstance(count, asyncio.Future):
+                count.add_done_callback(partial(
+                    self._counted, node.path, shown=shown, child_limit=child_limit, toolkit=toolkit, memo=memo,
+                ))
 
     def _counted(
         self, path: str, count: asyncio.Future, *, shown: int, child_limit: int, toolkit: str,
