@@ -335,8 +335,7 @@ class AskedAhead:
         containers, whose children are asked here."""
         self.revealed += 1
         reader = Reader(self.ask, self.bus_name, toolkit, memo)
-        reader._static_asks(path)  # when the last read found it new and hidden (`Reader.defers_static`)
-        reader._property_asks(path, False, reader.lists_children(bits))
+        _ask_shown(reader, path, bits)
         rows, walkable = _reached([row for row in self.remembered if row[3] > 0], [path], shown, child_limit)
         for parent in (path, *walkable):
             reader.ask(parent, ACCESSIBLE, "GetChildren")
@@ -409,8 +408,7 @@ class AskedAhead:
             return
         bits = state_bits(reply.body[0])
         if bits & shown:
-            reader._static_asks(path)  # new: its role and interfaces waited for its states (`defers_static`)
-            reader._property_asks(path, False, reader.lists_children(bits))
+            _ask_shown(reader, path, bits)
 
     def describe(
         self, rows: list[tuple], *, eager: Callable[[int], bool], toolkit: str,
@@ -437,6 +435,14 @@ class AskedAhead:
             if not future.cancel() and not future.cancelled():
                 future.exception()
         return len(left)
+
+
+def _ask_shown(reader: Reader, path: str, bits: int) -> None:
+    """Ask what `Reader.describe` asks of a node once its states (`bits`) say it shows: its role and interfaces
+    where they waited for that (a node new or hidden at the last read: `Reader.defers_static`; asked once per
+    path), and its properties."""
+    reader._static_asks(path)
+    reader._property_asks(path, False, reader.lists_children(bits))
 
 
 def _answer(asked: AskedAhead, future: asyncio.Future) -> Message | None:
