@@ -249,7 +249,7 @@ UBUNTU_APPS: dict[str, UbuntuApp] = {
                 "makes its 47 table cells and column headers anew, with new object paths (its containers keep "
                 "theirs): that read asks the shown ones' role and interfaces (the 25 hidden ones only their "
                 "states). Qt announces each widget it shows or hides (~60 for the playlist), and the walk asked "
-                "ahead goes by that news: the containers remembered from the last time the playlist showed are "
+                "ahead goes by that news: the nodes remembered from the last time the playlist showed are "
                 "asked at once (uncached.AskedAhead._ask_below), nothing below it once it is hidden, and the "
                 "cells of its two item views step by step as each answer comes (_expand_managing): ~420 calls, "
                 "~51 ms after Ctrl+L, against ~180 calls and ~25 ms with it hidden (medians of 60 on a 2-core "

@@ -316,7 +316,7 @@ class AtspiTree:
         self.fills = {"kept": 0, "read": 0}  # nodes whose extents and text were kept from the last read, or read
         self.silent_states = {"kept": 0, "asked": 0}  # LibreOffice's unannounced states: kept (no pixel changed), asked
         # answers asked ahead of full reads (`_walk_ahead`) and patched ones (`_described_ahead`), and panes shown
-        # again whose remembered containers were asked ahead (`uncached.AskedAhead._ask_below`)
+        # again whose remembered subtrees were asked ahead (`uncached.AskedAhead._ask_below`)
         self.walked_ahead = {"taken": 0, "unused": 0, "revealed": 0}
         # (bus name, path) -> (extents, text) of the last read's kept nodes: kept while nothing drew over them
         # and no event named them (see damage.py)
