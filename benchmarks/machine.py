@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def _cpu_jiffies() -> tuple[int, int, int]:
@@ -41,13 +41,14 @@ class CpuShare:
 
     others_pct: float = 0.0
     steal_pct: float = 0.0
+    started: tuple[tuple[int, int, int], int] = field(default=((0, 0, 0), 0), repr=False)  # the ticks at start()
 
     def start(self) -> "CpuShare":
-        self._start = (_cpu_jiffies(), _own_jiffies())
+        self.started = (_cpu_jiffies(), _own_jiffies())
         return self
 
     def stop(self) -> "CpuShare":
-        (busy0, steal0, total0), own0 = self._start
+        (busy0, steal0, total0), own0 = self.started
         (busy1, steal1, total1), own1 = _cpu_jiffies(), _own_jiffies()
         cores = os.cpu_count() or 1
         elapsed = max(total1 - total0, 1) / cores  # ticks of one core
