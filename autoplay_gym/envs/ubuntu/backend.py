@@ -344,7 +344,6 @@ class UbuntuBackend:
         status = self.app_status()
         if status is not None and action.type != "open_app":
             raise AppNotRunning(f"{status}; reset() relaunches it")
-        start = time.monotonic()
         handler = getattr(self, f"_do_{action.type}")
         try:
             handler(action, tree)
@@ -352,7 +351,10 @@ class UbuntuBackend:
             raise
         except Exception as exc:  # Xlib raises its own error types when the display dies
             raise BackendError(f"{action.type} failed: {exc}") from exc
-        return self._settled_snapshot(start)
+        # Quiet counts from the end of the input: typing into an element settles after its click first, and a
+        # long press holds for 0.8 s; counted from the start, that time passed for quiet and the app's reaction
+        # to the last keys was not waited for (a GTK4 editor read back empty after typing, under load).
+        return self._settled_snapshot(time.monotonic())
 
     def _point(self, action: Action, tree: UITree) -> tuple[int, int]:
         if action.element is None:
