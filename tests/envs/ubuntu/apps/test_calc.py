@@ -129,13 +129,17 @@ def test_cells_where_no_pixel_changed_are_kept_and_a_recomputed_one_is_not(calc)
     assert 0 < len(asked) < reads * visible / 2, f"{len(asked)} cells asked for in {reads} reads of {visible}"
     # The states LibreOffice may change silently are kept where no pixel changed. Only patched reads keep them,
     # and the read after an Enter may be a full one (LibreOffice may rebuild its toolbars and sidebar then), so
-    # the count is taken over a key typed into the next cell whose read was patched.
-    for _ in range(3):
+    # the count is taken over keys typed into the next cell. A read must also ask again for what was drawn
+    # while the read before it ran: LibreOffice updates its toolbars a while after edit mode starts, and on a
+    # slow machine that lands inside the (full) read before. So some patched read of a few must keep the
+    # toolbars' states, and none can if the pixels are not compared.
+    tries = []
+    for _ in range(5):
         patched, states = tree.reads["patched"], dict(tree.silent_states)
         step_ok(calc, {"type": "type", "text": "7"})
-        if tree.reads["patched"] > patched:
+        kept, unkept = (tree.silent_states[k] - states[k] for k in ("kept", "asked"))
+        tries.append((tree.reads["patched"] > patched, kept, unkept))
+        if tries[-1][0] and kept > unkept:
             break
     else:
-        pytest.fail("no read after a key typed into a cell was patched")
-    kept, unkept = (tree.silent_states[k] - states[k] for k in ("kept", "asked"))
-    assert kept > unkept, f"the states of {kept} shown nodes kept, {unkept} asked for"  # toolbars stayed as drawn
+        pytest.fail(f"no patched read after a key kept more states than it asked for: (patched, kept, asked) {tries}")
