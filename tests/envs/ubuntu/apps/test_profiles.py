@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -121,3 +122,33 @@ def test_a_carried_file_that_cannot_be_kept_costs_only_a_warning(tmp_path, monke
     profiles.carry_out(home, "App", ["config/list"])
     profiles.carry_in(tmp_path / "home2", "App", ["config/list"])
     assert "could not keep config/list" in caplog.text
+
+
+def test_carried_folders_are_kept_as_one_archive_and_seeded_with_their_times(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first, second = tmp_path / "home1", tmp_path / "home2"
+    rel = "config/App/registry"
+    (first / rel / "bundled").mkdir(parents=True)
+    (first / rel / "buildid").write_bytes(b"40(Build:2)")
+    (first / rel / "bundled" / "lastsynchronized").write_bytes(b"1")
+    os.utime(first / rel / "bundled" / "lastsynchronized", (1_700_000_000, 1_700_000_000))
+    profiles.carry_out(first, "App", [rel])
+    kept = profiles.carried_store("App") / "config" / "App" / "registry.tar"
+    assert [p.name for p in kept.parent.iterdir()] == ["registry.tar"]  # one file, no partial left
+    stamp = kept.stat().st_mtime_ns
+    profiles.carry_out(first, "App", [rel])  # unchanged: the same bytes, so not written again
+    assert kept.stat().st_mtime_ns == stamp
+    profiles.carry_in(second, "App", [rel])
+    assert (second / rel / "buildid").read_bytes() == b"40(Build:2)"
+    synced = second / rel / "bundled" / "lastsynchronized"
+    assert synced.read_bytes() == b"1" and synced.stat().st_mtime == 1_700_000_000  # LibreOffice compares times
+
+
+def test_a_broken_carried_archive_is_left_out_with_a_warning(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept = profiles.carried_store("App") / "config" / "registry.tar"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"not a tar file")
+    profiles.carry_in(tmp_path / "home", "App", ["config/registry"])
+    assert "could not seed config/registry" in caplog.text
+    assert not (tmp_path / "home" / "config" / "registry").exists()
