@@ -180,7 +180,7 @@ def carried_store(app_name: str) -> Path:
 
 def carry_in(home: Path, app_name: str, paths: Iterable[str]) -> None:
     """Seed a new HOME with the carried files and folders kept so far (before the launch). One that cannot be
-    copied is left out: the app then builds it again, as on its first start."""
+    copied is left out, a folder unpacked in part removed: the app then builds it again, as on its first start."""
     store = carried_store(app_name)
     for rel in paths:
         source, target = store / rel, home / rel
@@ -192,6 +192,8 @@ def carry_in(home: Path, app_name: str, paths: Iterable[str]) -> None:
                 with tarfile.open(_archive(source)) as archive:
                     archive.extractall(target, filter="data")  # keeps the times: LibreOffice compares them
         except (OSError, tarfile.TarError) as exc:
+            if _archive(source).is_file():
+                shutil.rmtree(target, ignore_errors=True)  # half a registry could pass for a whole one
             _LOG.warning("could not seed %s for %s: %s", rel, app_name, exc)
 
 

@@ -148,7 +148,16 @@ def test_a_broken_carried_archive_is_left_out_with_a_warning(tmp_path, monkeypat
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     kept = profiles.carried_store("App") / "config" / "registry.tar"
     kept.parent.mkdir(parents=True)
-    kept.write_bytes(b"not a tar file")
+    whole = tmp_path / "whole"
+    (whole / "registry").mkdir(parents=True)
+    for name in ("buildid", "backenddb.xml"):
+        (whole / "registry" / name).write_bytes(b"x" * 4096)
+    profiles.carry_out(whole, "App", ["registry"])
+    archive = (profiles.carried_store("App") / "registry.tar").read_bytes()
+    kept.write_bytes(archive[: len(archive) // 2])  # cut inside the second file: the first unpacks whole
     profiles.carry_in(tmp_path / "home", "App", ["config/registry"])
     assert "could not seed config/registry" in caplog.text
-    assert not (tmp_path / "home" / "config" / "registry").exists()
+    assert not (tmp_path / "home" / "config" / "registry").exists()  # no half of it left behind
+    kept.write_bytes(b"not a tar file")
+    profiles.carry_in(tmp_path / "home2", "App", ["config/registry"])
+    assert not (tmp_path / "home2" / "config" / "registry").exists()
