@@ -48,7 +48,7 @@ from autoplay_gym.core.ui import Bounds, UIElement, UITree
 from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS, state_bits
 from autoplay_gym.envs.ubuntu.loop import LoopThread
 from autoplay_gym.envs.ubuntu.peer import APPLICATION, connect_peer
-from autoplay_gym.envs.ubuntu.transport import Transport
+from autoplay_gym.envs.ubuntu.transport import Transport, replies_of
 from autoplay_gym.envs.ubuntu import quirks, uncached
 from autoplay_gym.envs.ubuntu.changes import Changes
 from autoplay_gym.envs.ubuntu.damage import Rect, contains, overlaps
@@ -236,6 +236,10 @@ class AppInfo:
         """The state bits that mean "on screen": GTK4 4.8 never sets SHOWING, while atk-bridge (GTK2/3,
         LibreOffice, Gecko, Chromium) and Qt set it reliably and mark closed menus' items VISIBLE without it."""
         return VISIBLE | SHOWING if self.window_relative else SHOWING
+
+
+# A node's GetExtents and GetText calls, as futures: None where the node is not asked for that (`_fill_asks`)
+_FillCalls = tuple["asyncio.Future | None", "asyncio.Future | None"]
 
 
 class _AppRead(NamedTuple):
@@ -546,11 +550,12 @@ class AtspiTree:
                     read = await self._read_app(app, Changes(nodes=flipped), _PixelNews(app, None, fresh), [], fresh,
                                                 {}, budget)
             except BaseException:
-                for _, future in ahead.values():
-                    future.cancel()
+                for _, pair in ahead.values():
+                    for future in _asked(pair):
+                        future.cancel()
                 raise
             finally:  # answers asked ahead for nodes the read dropped
-                await asyncio.gather(*(future for _, future in ahead.values()), return_exceptions=True)
+                await asyncio.gather(*(f for _, pair in ahead.values() for f in _asked(pair)), return_exceptions=True)
                 if asked is not None:
                     self.walked_ahead["unused"] += asked.close()
                     self.walked_ahead["taken"] += asked.taken
@@ -645,7 +650,7 @@ class AtspiTree:
     async def _shown_flipped(self, app: AppInfo, nodes: list[RawNode]) -> set[str]:
         """Paths of `nodes` whose shown states, asked again, differ from the ones they hold."""
         reader = uncached.Reader(self._call, app.bus_name, app.toolkit, app.memo)
-        replies = await asyncio.gather(*(reader.ask(node.path, ACCESSIBLE, "GetState") for node in nodes))
+        replies = await replies_of(reader.ask(node.path, ACCESSIBLE, "GetState") for node in nodes)
         return {
             node.path for node, reply in zip(nodes, replies)
             if reply is not None and reply.message_type != MessageType.ERROR and reply.body
@@ -705,7 +710,7 @@ class AtspiTree:
 
     def _fills_ahead(
         self, app: AppInfo, changes: Changes, damaged: list[Rect] | None, last_fills: dict[tuple[str, str], tuple],
-    ) -> dict[str, tuple[tuple[bool, bool], asyncio.Future]]:
+    ) -> dict[str, tuple[tuple[bool, bool], _FillCalls]]:
         """Extents and text asked for before the nodes are read, per path: the last read's nodes that cannot keep
         theirs (an event named them, or something was drawn over them) are asked at once, beside their states, a
         round trip less per read (a key typed in Terminal: ~0.4 ms of ~4.6, in medians of 40). Only for small
@@ -830,8 +835,8 @@ class AtspiTree:
             missing = _incomplete(nodes, app.shown)
             if not missing:
                 break
-            replies = await asyncio.gather(
-                *(self._call(bus_name, path, ACCESSIBLE, "GetChildren") for path in missing[:512])
+            replies = await replies_of(
+                self._call(bus_name, path, ACCESSIBLE, "GetChildren") for path in missing[:512]
             )
             listed = {
                 child
@@ -860,7 +865,7 @@ class AtspiTree:
             path for path, kids in below.items()
             if path in nodes and 0 <= nodes[path].child_count < sum(1 for kid in kids if kid != path)
         )
-        replies = await asyncio.gather(*(self._call(bus_name, path, ACCESSIBLE, "GetChildren") for path in overfull))
+        replies = await replies_of(self._call(bus_name, path, ACCESSIBLE, "GetChildren") for path in overfull)
         for parent, reply in zip(overfull, replies):
             if reply is None or reply.message_type == MessageType.ERROR or not reply.body:
                 continue
@@ -984,7 +989,7 @@ class AtspiTree:
             paths = [p for p in paths if p not in kept]
             self.silent_states["kept"] += len(kept)
         self.silent_states["asked"] += len(paths)
-        return paths, await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in paths))
+        return paths, await replies_of(reader.ask(p, ACCESSIBLE, "GetState") for p in paths)
 
     async def _reread_below_shown(
         self, bus_name: str, nodes: dict[str, RawNode], revealed: list[str], app: AppInfo,
@@ -1061,7 +1066,7 @@ class AtspiTree:
         order = sorted(parents & nodes.keys())
         if any(nodes[p].role in MENU_ROLES or nodes[p].states & (MANAGES_DESCENDANTS | DEFUNCT) for p in order):
             return False
-        replies = await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetChildren") for p in order))
+        replies = await replies_of(reader.ask(p, ACCESSIBLE, "GetChildren") for p in order)
         below = _children_index(nodes)
         new: list[tuple[str, str, int]] = []
         orphaned: set[str] = set()  # parents of parents that died
@@ -1134,7 +1139,7 @@ class AtspiTree:
         LibreOffice leaves them all out: it keeps replaced slide rows in its cache (at index -1 or their old
         index), which its full reads drop (`_drop_unlisted`). Otherwise it is False and a full read follows."""
         order = sorted(paths)
-        replies = await asyncio.gather(*(reader.ask(p, ACCESSIBLE, "GetState") for p in order))
+        replies = await replies_of(reader.ask(p, ACCESSIBLE, "GetState") for p in order)
         shown = [p for p, r in zip(order, replies) if r is not None and r.message_type != MessageType.ERROR and r.body
                  and state_bits(r.body[0]) & app.shown and not state_bits(r.body[0]) & DEFUNCT]
         if not shown:
@@ -1154,12 +1159,12 @@ class AtspiTree:
 
     async def _fill_all(
         self, app: AppInfo, nodes: list[RawNode], reusable: Callable[[RawNode], tuple | None],
-        ahead: dict[str, tuple[tuple[bool, bool], asyncio.Future]] | None = None,
+        ahead: dict[str, tuple[tuple[bool, bool], _FillCalls]] | None = None,
     ) -> None:
         """Set each node's extents and text: kept from the last read where `reusable` allows, else read (with
         the answers asked ahead, where they asked the same). The calls go out together, as futures: a coroutine
         per node would cost a task each."""
-        asked: list[tuple[RawNode, asyncio.Future]] = []
+        asked: list[tuple[RawNode, _FillCalls]] = []
         for node in nodes:
             last = reusable(node)
             if last is not None:
@@ -1171,25 +1176,25 @@ class AtspiTree:
                           self._ask_fill(app, node.path, asks)))
         self.fills["kept"] += len(nodes) - len(asked)
         self.fills["read"] += len(asked)
-        waiting = [future for _, future in asked if not future.done()]
-        if waiting:
-            await asyncio.gather(*waiting)
-        for node, future in asked:
-            extents, text = future.result()
+        await replies_of([future for _, pair in asked for future in _asked(pair) if not future.done()])
+        for node, pair in asked:
+            extents, text = (future.result() if future is not None else None for future in pair)
             if extents is not None and extents.message_type != MessageType.ERROR:
                 rect = tuple(extents.body[0])
                 node.extents = None if OFFSCREEN in rect[:2] else rect  # type: ignore[assignment]
             if text is not None and text.message_type != MessageType.ERROR:
                 node.text = text.body[0][:TEXT_LIMIT]
 
-    def _ask_fill(self, app: AppInfo, path: str, asks: tuple[bool, bool]) -> asyncio.Future:
-        """The replies to GetExtents and GetText, as `asks` (`_fill_asks`) wants them (None where not), asked
-        together: a future of the pair."""
+    def _ask_fill(self, app: AppInfo, path: str, asks: tuple[bool, bool]) -> _FillCalls:
+        """The calls for GetExtents and GetText, as `asks` (`_fill_asks`) wants them (None where not), as
+        futures (the transport's calls are; any other awaitable becomes a task)."""
         extents, text = asks
-        return asyncio.gather(
-            self._call(app.bus_name, path, "org.a11y.atspi.Component", "GetExtents", "u", [0]) if extents else _none(),
-            self._call(app.bus_name, path, "org.a11y.atspi.Text", "GetText", "ii", [0, app.text_end])
-            if text else _none(),
+        return (
+            asyncio.ensure_future(self._call(app.bus_name, path, "org.a11y.atspi.Component", "GetExtents", "u", [0]))
+            if extents else None,
+            asyncio.ensure_future(self._call(app.bus_name, path, "org.a11y.atspi.Text", "GetText", "ii",
+                                             [0, app.text_end]))
+            if text else None,
         )
 
 
@@ -1217,11 +1222,9 @@ def _fill_asks(node: RawNode) -> tuple[bool, bool]:
     return node.has("Component"), wants_text
 
 
-def _none() -> asyncio.Future:
-    """A future already holding None: gathered with calls, it costs no task (a coroutine would)."""
-    future = asyncio.get_running_loop().create_future()
-    future.set_result(None)
-    return future
+def _asked(pair: _FillCalls) -> list[asyncio.Future]:
+    """The calls of a node's fill that were made."""
+    return [future for future in pair if future is not None]
 
 
 def _nothing_kept(node: RawNode) -> None:

@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Awaitable, Callable
@@ -28,6 +27,7 @@ from dbus_fast import Message, MessageType
 
 from autoplay_gym.envs.ubuntu import uncached
 from autoplay_gym.envs.ubuntu.atspi_enums import STATE_BITS
+from autoplay_gym.envs.ubuntu.transport import replies_of
 
 if TYPE_CHECKING:
     from autoplay_gym.envs.ubuntu.atspi import AppInfo, RawNode, TopWindow
@@ -67,7 +67,7 @@ async def find_gtk_islands(call: Call, bus_name: str, app: AppInfo, roots: list[
         return
     islands = app.quirk_memo.setdefault("gtk_islands", {})
     asks = [child for pane in _root_panes(roots) for child in pane.children if child.path not in islands]
-    replies = await asyncio.gather(*(call(bus_name, c.path, ACCESSIBLE, "GetAttributes", "", []) for c in asks))
+    replies = await replies_of(call(bus_name, c.path, ACCESSIBLE, "GetAttributes", "", []) for c in asks)
     for child, reply in zip(asks, replies):
         islands[child.path] = _ok(reply) and reply.body[0].get("toolkit") == "gtk"  # type: ignore[union-attr]
 
@@ -139,8 +139,8 @@ async def show_open_gtk2_menus(call: Call, bus_name: str, app: AppInfo, roots: l
     menus = [node for node in _showing_menus(roots) if node.children]
     while menus:
         probes = [next((c for c in menu.children if c.states & VISIBLE), None) for menu in menus]
-        replies = await asyncio.gather(
-            *(call(bus_name, p.path, COMPONENT, "GetExtents", "u", [0]) for p in probes if p is not None)
+        replies = await replies_of(
+            call(bus_name, p.path, COMPONENT, "GetExtents", "u", [0]) for p in probes if p is not None
         )
         opened: list[RawNode] = []
         answers = iter(replies)
@@ -294,17 +294,17 @@ async def add_visible_cells(
         }
     # The first row's and column's cells locate the grid, so they are asked for even when kept.
     ask_for = [cell for cell in grid if cell not in kept or cell[0] == keep_rows[0] or cell[1] == cols[0]]
-    refs = await asyncio.gather(*(ask(table.path, TABLE, "GetAccessibleAt", "ii", [r, c]) for r, c in ask_for))
+    refs = await replies_of(ask(table.path, TABLE, "GetAccessibleAt", "ii", [r, c]) for r, c in ask_for)
     paths = {cell: kept[cell][0] for cell in kept}
     paths.update((cell, ref.body[0][1] if _ok(ref) else "") for cell, ref in zip(ask_for, refs))  # type: ignore[union-attr]
     unread = [cell for cell in grid if cell not in kept and paths[cell]]
     # -1: to the end; LibreOffice answers "" for a range that ends past the text
-    replies = await asyncio.gather(*(ask(paths[cell], "org.a11y.atspi.Text", "GetText", "ii", [0, -1]) for cell in unread))
+    replies = await replies_of(ask(paths[cell], "org.a11y.atspi.Text", "GetText", "ii", [0, -1]) for cell in unread)
     texts = {cell: text for cell, (_, text) in kept.items()}
     texts.update((cell, str(r.body[0]) if _ok(r) else "") for cell, r in zip(unread, replies))  # type: ignore[union-attr]
     # One cell per row and per column gives every cell's rectangle: a grid is a grid.
-    row_ext = await asyncio.gather(*(ask(paths[(r, cols[0])], COMPONENT, "GetExtents", "u", [0]) for r in keep_rows))
-    col_ext = await asyncio.gather(*(ask(paths[(keep_rows[0], c)], COMPONENT, "GetExtents", "u", [0]) for c in cols))
+    row_ext = await replies_of(ask(paths[(r, cols[0])], COMPONENT, "GetExtents", "u", [0]) for r in keep_rows)
+    col_ext = await replies_of(ask(paths[(keep_rows[0], c)], COMPONENT, "GetExtents", "u", [0]) for c in cols)
     row_box = {r: e.body[0] for r, e in zip(keep_rows, row_ext) if _ok(e)}  # type: ignore[union-attr]
     col_box = {c: e.body[0] for c, e in zip(cols, col_ext) if _ok(e)}  # type: ignore[union-attr]
     table.children = []

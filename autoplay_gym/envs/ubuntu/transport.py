@@ -19,7 +19,7 @@ import collections
 import contextlib
 import time
 from functools import partial
-from typing import Callable
+from typing import Awaitable, Callable, Iterable, TypeVar
 
 from dbus_fast import Message
 from dbus_fast.aio import MessageBus
@@ -27,6 +27,31 @@ from dbus_fast.aio import MessageBus
 from autoplay_gym.core.errors import BackendError
 
 WINDOW = 64  # unanswered calls per app and connection: ~64 KB of a unix socket's ~208 KB send buffer
+T = TypeVar("T")
+
+
+async def replies_of(calls: Iterable[Awaitable[T]]) -> list[T]:
+    """The answers to calls sent together, in order, awaited one after another. `asyncio.gather` adds a done
+    callback per call and a future for the lot, each run through the loop: this process's CPU per call is on
+    the critical path of a read (VLC: 25 µs more per call made a read ~30% slower), and an app answers in
+    order, so once the first answer is in, most others usually are too. When one fails, the failures of the
+    others are retrieved, as gather does, and not reported as never retrieved."""
+    pending = list(calls)
+    out: list[T] = []
+    try:
+        for call in pending:
+            out.append(await call)
+    except BaseException:
+        for call in pending[len(out) + 1 :]:
+            if isinstance(call, asyncio.Future):
+                call.add_done_callback(_retrieve)
+        raise
+    return out
+
+
+def _retrieve(future: asyncio.Future) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 class _Call:

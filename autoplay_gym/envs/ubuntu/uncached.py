@@ -24,6 +24,7 @@ from typing import Awaitable, Callable, NamedTuple
 from dbus_fast import Message, MessageType
 
 from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS, state_bits
+from autoplay_gym.envs.ubuntu.transport import replies_of
 
 ACCESSIBLE = "org.a11y.atspi.Accessible"
 PROPERTIES = "org.freedesktop.DBus.Properties"
@@ -83,7 +84,7 @@ class Reader:
         """Name, Description, ChildCount and (if `parent`, or free) Parent as a path, in one GetAll where that
         is safe; one Get per property otherwise, so a parent already known is not asked for."""
         keys, asks = self._property_asks(path, parent)
-        return self._properties(keys, await asyncio.gather(*asks))
+        return self._properties(keys, await replies_of(asks))
 
     def _property_asks(
         self, path: str, parent: bool, listing: bool = False
@@ -100,14 +101,14 @@ class Reader:
             for k in keys
         ]
 
-    def _properties(self, keys: tuple[str, ...], replies: list) -> dict[str, object]:
+    def _properties(self, keys: tuple[str, ...], answers: list) -> dict[str, object]:
         if self.batch:
-            props = replies[0].body[0] if _ok(replies[0]) else {}
+            props = answers[0].body[0] if _ok(answers[0]) else {}
             values = {k: props[k].value for k in keys if k in props}
         else:
             values = {
                 k: [child for _, child in r.body[0]] if k == "Children" else r.body[0].value
-                for k, r in zip(keys, replies) if _ok(r)
+                for k, r in zip(keys, answers) if _ok(r)
             }
             if "Children" in values:
                 values["ChildCount"] = len(values["Children"])
@@ -121,10 +122,10 @@ class Reader:
             return []
         return [self.ask(path, ACCESSIBLE, "GetRole"), self.ask(path, ACCESSIBLE, "GetInterfaces")]
 
-    def _static(self, path: str, replies: list) -> tuple[str, list[str]] | None:
-        """(role, interfaces), from the memo or from the replies `_static_asks` asked for."""
+    def _static(self, path: str, answers: list) -> tuple[str, list[str]] | None:
+        """(role, interfaces), from the memo or from the answers `_static_asks` asked for."""
         if path not in self.memo:
-            role, ifaces = replies
+            role, ifaces = answers
             if not _ok(role):
                 return None
             number = role.body[0]  # type: ignore[union-attr]
@@ -139,7 +140,7 @@ class Reader:
         a node whose states lack those bits gets no name, description or child count: nothing reads them.
         `likely_shown` (it showed at the last read, or it is the child of a shown node) asks for those together
         with the states, a round trip less; they are dropped if it turns out hidden. Every call goes out at
-        once, as a future: gathered, they cost no task each."""
+        once, as a future: awaited in turn, they cost no task each (`transport.replies_of`)."""
         # ChildCount, not GetChildren, until the states say whether the node manages its descendants: listing a
         # spreadsheet's children would build 2^31 objects (`lists_children`)
         early = shown is None or likely_shown
@@ -147,31 +148,31 @@ class Reader:
         static = [] if deferred else self._static_asks(path)
         keys, props = self._property_asks(path, parent is None) if early else ((), [])
         where = [self.ask(path, ACCESSIBLE, "GetIndexInParent")] if index is None else []
-        replies = await asyncio.gather(*static, self.ask(path, ACCESSIBLE, "GetState"), *props, *where)
-        state = replies[len(static)]
+        first = await replies_of([*static, self.ask(path, ACCESSIBLE, "GetState"), *props, *where])
+        state = first[len(static)]
         if not _ok(state):
             return None  # the object vanished between the listing and the questions
         bits = state_bits(state.body[0])  # type: ignore[union-attr]
-        values = self._properties(keys, replies[len(static) + 1 : len(static) + 1 + len(props)]) if early else None
+        values = self._properties(keys, first[len(static) + 1 : len(static) + 1 + len(props)]) if early else None
         if shown is not None and not bits & shown:
             values = {}
             # a hidden node's role and interfaces, when nobody asked for them (`defers_static`): none
-            fixed = ("", []) if deferred else self._static(path, replies[: len(static)])
+            fixed = ("", []) if deferred else self._static(path, first[: len(static)])
         elif values is None:
             keys, props = self._property_asks(path, parent is None, self.lists_children(bits))
             later = self._static_asks(path) if deferred else []
-            answers = await asyncio.gather(*later, *props)
-            fixed = self._static(path, answers[: len(later)] if deferred else replies[: len(static)])
+            answers = await replies_of([*later, *props])
+            fixed = self._static(path, answers[: len(later)] if deferred else first[: len(static)])
             values = self._properties(keys, answers[len(later):])
             listed = values.pop("Children", None)
             if listed is not None:
                 self.listed[path] = listed  # type: ignore[assignment]
         else:
-            fixed = self._static(path, replies[: len(static)])
+            fixed = self._static(path, first[: len(static)])
         if fixed is None:
             return None
         if index is None:
-            index = int(replies[-1].body[0]) if _ok(replies[-1]) else 0
+            index = int(first[-1].body[0]) if _ok(first[-1]) else 0
         return Found(
             path,
             str(values.get("Parent", "")) if parent is None else parent,

@@ -119,7 +119,7 @@ def test_extents_and_text_are_asked_ahead_only_for_what_cannot_be_kept():
     async def read() -> tuple[dict, list]:
         ahead = tree._fills_ahead(app, typed, [(0, 25, 722, 434)], last)
         asked = list(replies.asked)  # nothing is sent before the loop runs the tasks
-        await asyncio.gather(*(task for _, task in ahead.values()))
+        await asyncio.gather(*(call for _, calls in ahead.values() for call in calls if call is not None))
         return ahead, asked
 
     ahead, before = asyncio.run(read())
@@ -136,7 +136,7 @@ def test_extents_and_text_are_asked_ahead_only_for_what_cannot_be_kept():
     named = RawNode("/bar", "", 1, 0, [COMPONENT, TEXT], "", "scroll bar", "", 0)  # now read for text too
 
     async def fill_unanswered() -> None:  # asked ahead without text: its answer (never coming) goes unused
-        await fill(named, {"/bar": ((True, False), asyncio.get_running_loop().create_future())})
+        await fill(named, {"/bar": ((True, False), (asyncio.get_running_loop().create_future(), None))})
 
     asyncio.run(fill_unanswered())
     assert sorted(replies.asked) == [("/bar", "GetExtents"), ("/bar", "GetText")]

@@ -6,12 +6,13 @@ test_peer.py against real apps."""
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 from dbus_fast import Message, MessageType
 
 from autoplay_gym.core.errors import BackendError
-from autoplay_gym.envs.ubuntu.transport import WINDOW, Transport
+from autoplay_gym.envs.ubuntu.transport import WINDOW, Transport, replies_of
 
 
 class _Connection:
@@ -122,3 +123,32 @@ def test_peers_of_apps_gone_are_dropped():
         assert transport.has_peer(":1.5") and not transport.has_peer(":1.6") and not gone.connected
 
     _run(test)
+
+
+def test_replies_of_calls_come_in_order_and_a_failure_leaves_no_unretrieved_errors():
+    """`replies_of` awaits calls in turn (cheaper than gather): answers in the calls' order, whatever order they
+    come in; when one fails, it raises that failure, and the failures of the others that come later are
+    retrieved, as gather does, so asyncio reports none as never retrieved."""
+    unretrieved: list[dict] = []
+
+    async def test():
+        asyncio.get_running_loop().set_exception_handler(lambda _loop, context: unretrieved.append(context))
+        bus = _Connection()
+        transport = Transport(bus, timeout=5)  # type: ignore[arg-type]
+        calls = [transport.call(":1.5", f"/n{i}", "org.a11y.atspi.Accessible", "GetState") for i in range(4)]
+        asyncio.get_running_loop().call_soon(lambda: bus.answer())
+        assert [r.body[0] for r in await replies_of(calls)] == ["/n0", "/n1", "/n2", "/n3"]
+        assert await replies_of([]) == []
+
+        calls = [transport.call(":1.5", f"/m{i}", "org.a11y.atspi.Accessible", "GetState") for i in range(3)]
+        bus.answer(1)
+        asyncio.get_running_loop().call_soon(bus.die)  # the second fails first, then the third
+        with pytest.raises(BackendError, match="accessibility bus failed"):
+            await replies_of(calls)
+        assert all(call.done() for call in calls)
+        del calls
+        gc.collect()
+
+    _run(test)
+    gc.collect()
+    assert unretrieved == []
