@@ -35,7 +35,8 @@ async def replies_of(calls: Iterable[Awaitable[T]]) -> list[T]:
     callback per call and a future for the lot, each run through the loop: this process's CPU per call is on
     the critical path of a read (VLC: 25 µs more per call made a read ~30% slower), and an app answers in
     order, so once the first answer is in, most others usually are too. When one fails, the failures of the
-    others are retrieved, as gather does, and not reported as never retrieved."""
+    others are retrieved, as gather does, and not reported as never retrieved (a coroutine not yet awaited,
+    as a stand-in's call may be, is closed)."""
     pending = list(calls)
     out: list[T] = []
     try:
@@ -45,6 +46,8 @@ async def replies_of(calls: Iterable[Awaitable[T]]) -> list[T]:
         for call in pending[len(out) + 1 :]:
             if isinstance(call, asyncio.Future):
                 call.add_done_callback(_retrieve)
+            elif asyncio.iscoroutine(call):
+                call.close()
         raise
     return out
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import warnings
 
 import pytest
 from dbus_fast import Message, MessageType
@@ -146,9 +147,19 @@ def test_replies_of_calls_come_in_order_and_a_failure_leaves_no_unretrieved_erro
         with pytest.raises(BackendError, match="accessibility bus failed"):
             await replies_of(calls)
         assert all(call.done() for call in calls)
+
+        async def later() -> None:  # a stand-in's call, as a coroutine: closed, not left never awaited
+            raise AssertionError("awaited after the failure")
+
+        failed = asyncio.get_running_loop().create_future()
+        failed.set_exception(BackendError("gone"))
+        with pytest.raises(BackendError, match="gone"):
+            await replies_of([failed, later()])
         del calls
         gc.collect()
 
-    _run(test)
-    gc.collect()
-    assert unretrieved == []
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        _run(test)
+        gc.collect()
+    assert unretrieved == [] and [str(w.message) for w in warned] == []
