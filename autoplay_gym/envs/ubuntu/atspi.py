@@ -239,7 +239,7 @@ class AppInfo:
 
 
 # A node's GetExtents and GetText calls, as futures: None where the node is not asked for that (`_fill_asks`)
-_FillCalls = tuple["asyncio.Future | None", "asyncio.Future | None"]
+_FillCalls = tuple[asyncio.Future | None, asyncio.Future | None]
 
 
 class _AppRead(NamedTuple):
