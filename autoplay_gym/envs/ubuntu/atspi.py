@@ -46,6 +46,7 @@ from dbus_fast.aio import MessageBus
 from autoplay_gym.core.errors import BackendError
 from autoplay_gym.core.ui import Bounds, UIElement, UITree
 from autoplay_gym.envs.ubuntu.atspi_enums import ROLE_NAMES, STATE_BITS, state_bits
+from autoplay_gym.envs.ubuntu.batched_writes import BatchingBus
 from autoplay_gym.envs.ubuntu.loop import LoopThread
 from autoplay_gym.envs.ubuntu.peer import APPLICATION, connect_peer
 from autoplay_gym.envs.ubuntu.transport import Transport, replies_of
@@ -352,7 +353,7 @@ class AtspiTree:
             )
         finally:
             session.disconnect()
-        self.bus = await MessageBus(bus_address=reply.body[0]).connect()
+        self.bus = await BatchingBus(bus_address=reply.body[0]).connect()
         self._transport = Transport(self.bus, self.call_timeout)
         self.bus.add_message_handler(self._on_message)
         for interface in EVENT_INTERFACES:  # object:, window:, focus: and document: events, cache changes

@@ -16,15 +16,15 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from dbus_fast.aio import MessageBus
+from autoplay_gym.envs.ubuntu.batched_writes import BatchingBus
 
 _LOG = logging.getLogger(__name__)
 
 APPLICATION = "org.a11y.atspi.Application"
 
 
-class PeerBus(MessageBus):
-    """A dbus-fast connection to one peer (no bus daemon): authenticated, not greeted."""
+class PeerBus(BatchingBus):
+    """A dbus-fast connection to one peer (no bus daemon): authenticated, not greeted; writes batched."""
 
     async def connect(self) -> PeerBus:
         from dbus_fast.aio.message_bus import _MessageWriter, build_message_reader
