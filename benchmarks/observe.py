@@ -15,10 +15,11 @@ samples, as toggling probes alternate two trees; `two_state_median`) of:
   still     the same on a still screen: nothing drawn and no AT-SPI event since the last observation, so the
             last one is returned as it is (its screenshot is read-only)
   libatspi  the same fields through PyGObject's Atspi, walking the same on-screen subtrees (SHOWING; GTK4:
-            VISIBLE or SHOWING) and a spreadsheet's visible cells, its cache cleared before each walk; timed
-            on the same inputs as `observe`, the two reading in turns after each (`in_turns`: the machine's
-            latency of the moment weighs on both), and, as `libatspi_still`, in turns with `full` on the still
-            screen
+            VISIBLE or SHOWING) with our reader's rule for nodes that manage their descendants (a spreadsheet's
+            visible cells; the children of other such nodes, as Qt's item views, when few), its cache cleared
+            before each walk; timed on the same inputs as `observe`, the two reading in turns after each
+            (`in_turns`: the machine's latency of the moment weighs on both), and, as `libatspi_still`, in turns
+            with `full` on the still screen
   mss       a raw mss grab of the screen (the floor for any screenshot)
   step      the probe input until our observation reflects it
   env_step  a full env.step() of the same input, settling included
@@ -228,7 +229,7 @@ def app_round_trip_us(backend: UbuntuBackend, rounds: int = 100) -> float:
     return statistics.median(atspi.loop.run(one_at_a_time, timeout=30, what="round trips"))
 
 
-def libatspi_walker(app_name: str) -> Callable[[], int]:
+def libatspi_walker(app_name: str) -> Callable[..., int]:
     import gi
 
     gi.require_version("Atspi", "2.0")
@@ -236,6 +237,7 @@ def libatspi_walker(app_name: str) -> Callable[[], int]:
 
     from autoplay_gym.envs.ubuntu.atspi import TEXT_ROLES, WALK_CHILD_LIMIT
     from autoplay_gym.envs.ubuntu.quirks import CELL_ADDRESS, CELL_BUDGET, MAX_COLUMNS, column_index
+    from autoplay_gym.envs.ubuntu.uncached import TABLE_ROLES
 
     MANAGES = Atspi.StateType.MANAGES_DESCENDANTS
 
@@ -277,7 +279,8 @@ def libatspi_walker(app_name: str) -> Callable[[], int]:
                 cell.get_component_iface().get_extents(Atspi.CoordType.SCREEN)
         return len(rows) * len(columns)
 
-    def walk() -> int:
+    def walk(visited: list[str] | None = None) -> int:
+        """The number of showing nodes read; with `visited`, each one's role is added to it."""
         app = find_app()
         app.clear_cache()
         # The same "on screen" rule as our reader: GTK4 never sets SHOWING; the others set it reliably.
@@ -304,7 +307,11 @@ def libatspi_walker(app_name: str) -> Callable[[], int]:
             if text is not None and (role in TEXT_ROLES or states.contains(Atspi.StateType.EDITABLE) or leaf_text):
                 text.get_text(0, 10_000)
             count += 1
-            if states.contains(MANAGES) and node.get_table_iface() is not None:
+            if visited is not None:
+                visited.append(role)
+            # Our reader's rule (quirks.expand_managed): a table reads its visible cells, any other node that
+            # manages its descendants (Qt's item views: VLC's playlist and sidebar) its children, when few
+            if states.contains(MANAGES) and role in TABLE_ROLES and node.get_table_iface() is not None:
                 count += visible_cells(node)  # listing its children would build 2^34 cells
             elif not (states.contains(MANAGES) and children > WALK_CHILD_LIMIT):
                 stack.extend(node.get_child_at_index(i) for i in range(children))
