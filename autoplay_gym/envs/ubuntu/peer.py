@@ -17,6 +17,7 @@ import asyncio
 import logging
 
 from autoplay_gym.envs.ubuntu.batched_writes import BatchingBus
+from autoplay_gym.envs.ubuntu.transport import retrieve_failure
 
 _LOG = logging.getLogger(__name__)
 
@@ -45,13 +46,8 @@ class PeerBus(BatchingBus):
             raise
         self.unique_name = ":peer"  # nobody assigns one without a daemon; dbus-fast sends nothing until it is set
         # The app's exit ends the connection with EOFError, which nobody awaits: expected, not worth a log line
-        self._disconnect_future.add_done_callback(_consume)
+        self._disconnect_future.add_done_callback(retrieve_failure)
         return self
-
-
-def _consume(future: asyncio.Future) -> None:
-    if not future.cancelled():
-        future.exception()
 
 
 async def connect_peer(address: str, timeout: float) -> PeerBus | None:

@@ -45,14 +45,15 @@ async def replies_of(calls: Iterable[Awaitable[T]]) -> list[T]:
     except BaseException:
         for call in pending[len(out) + 1 :]:
             if isinstance(call, asyncio.Future):
-                call.add_done_callback(_retrieve)
+                call.add_done_callback(retrieve_failure)
             elif asyncio.iscoroutine(call):
                 call.close()
         raise
     return out
 
 
-def _retrieve(future: asyncio.Future) -> None:
+def retrieve_failure(future: asyncio.Future) -> None:
+    """A done callback for a future nobody awaits: its failure counts as seen, not as never retrieved."""
     if not future.cancelled():
         future.exception()
 
